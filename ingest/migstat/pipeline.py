@@ -1,0 +1,87 @@
+"""`migstat run`: land a delivery, build and test every dbt model, write the outputs."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from migstat.dbt import DbtError, run_dbt, state_dir
+
+
+class RunError(RuntimeError):
+    """The run could not produce a usable, tested warehouse."""
+
+
+@dataclass
+class RunReport:
+    warehouse: Path
+    docs_site: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+
+def dbt_vars(vintage: date | None) -> dict[str, object]:
+    return {"vintage": vintage.isoformat()} if vintage else {}
+
+
+def build(
+    warehouse: Path,
+    vintage: date | None = None,
+    progress: Callable[[str], None] = print,
+) -> None:
+    """`dbt build` (seeds, models, tests) against a landed warehouse."""
+    progress("dbt build: seeds, models and their tests")
+    result = run_dbt(["build"], warehouse, dbt_vars(vintage))
+    if not result.success:
+        detail = "\n  ".join(result.failures) or "see the dbt log"
+        raise RunError(f"dbt build failed on {warehouse}:\n  {detail}")
+
+
+def build_docs(
+    warehouse: Path, vintage: date | None = None, progress: Callable[[str], None] = print
+) -> Path:
+    """Generate the dbt docs site and copy its single-file version beside the warehouse."""
+    progress("dbt docs generate: the living data dictionary")
+    result = run_dbt(["docs", "generate", "--static"], warehouse, dbt_vars(vintage))
+    if not result.success:
+        raise DbtError("dbt docs generate failed: " + "; ".join(result.failures))
+    site_dir = warehouse.resolve().parent / "docs"
+    site_dir.mkdir(parents=True, exist_ok=True)
+    target = state_dir(warehouse) / "target"
+    shutil.copyfile(target / "static_index.html", site_dir / "index.html")
+    return site_dir / "index.html"
+
+
+def run(
+    source: str,
+    warehouse: Path,
+    vintage: date | None = None,
+    *,
+    docs: bool = True,
+    progress: Callable[[str], None] = print,
+) -> RunReport:
+    """Land ``source`` into ``warehouse``, build and test the models, write the outputs."""
+    from migstat.landing import land
+
+    warehouse = warehouse.resolve()
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    report = RunReport(warehouse=warehouse)
+
+    started = time.perf_counter()
+    landing = land(source, warehouse, progress=progress)
+    report.timings["landing"] = time.perf_counter() - started
+    report.messages.extend(getattr(landing, "messages", []))
+
+    started = time.perf_counter()
+    build(warehouse, vintage, progress)
+    report.timings["dbt_build"] = time.perf_counter() - started
+
+    if docs:
+        started = time.perf_counter()
+        report.docs_site = build_docs(warehouse, vintage, progress)
+        report.timings["docs"] = time.perf_counter() - started
+    return report
