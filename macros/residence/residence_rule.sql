@@ -1,0 +1,46 @@
+{#- Parameters of the outcome-based residence rule (methodology.md,
+    section 1), in one place so that models, tests and docs agree. -#}
+
+{#- The data cut-off as a SQL date expression: var('vintage') when set,
+    else the latest crossing date of the given relation. -#}
+{% macro residence_vintage(crossings_relation) -%}
+    {%- if var('vintage', '') | string | trim != '' -%}
+        cast('{{ var("vintage") }}' as date)
+    {%- else -%}
+        (select max(vintage_source.crossing_date) from {{ crossings_relation }} as vintage_source)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Days on the "other" side that end a test as a non-migration: the test
+    fails as soon as they exceed window - threshold (122 by default). -#}
+{% macro residence_other_side_days() -%}
+    {{ var('residence_window_days') | int - var('residence_threshold_days') | int }}
+{%- endmacro %}
+
+{#- Visa types whose holder, departing on a first observed crossing, was
+    a usual resident at the start of observation. -#}
+{% macro residence_resident_visa_types() -%}
+    ('WORK', 'RESIDENT', 'DEPENDENT', 'STUDENT', 'MARRIAGE')
+{%- endmacro %}
+
+{#- Lower bounds (days) of the bands of "days on the migration side so
+    far" used for provisional expectations. The last band is open. -#}
+{% macro residence_days_band_bounds() -%}
+    {{ return([0, 30, 90, 180, 270, 365]) }}
+{%- endmacro %}
+
+{#- SQL expression: the band label of a number of days. -#}
+{% macro residence_days_band(days_expression) -%}
+    {%- set bounds = residence_days_band_bounds() -%}
+    case
+    {%- for lower in bounds | reverse %}
+        {%- set position = bounds | length - loop.index %}
+        {%- if position + 1 < bounds | length %}
+            {%- set label = 'D' ~ '%03d' | format(lower) ~ 'T' ~ '%03d' | format(bounds[position + 1] - 1) %}
+        {%- else %}
+            {%- set label = 'D_GE' ~ '%03d' | format(lower) %}
+        {%- endif %}
+        when {{ days_expression }} >= {{ lower }} then '{{ label }}'
+    {%- endfor %}
+    end
+{%- endmacro %}
