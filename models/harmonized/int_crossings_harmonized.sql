@@ -75,7 +75,9 @@ final as (
         crossings.purpose_of_visit,
         crossings.intended_stay_days,
         visa_reasons.reason as visa_reason,
-        purpose_reasons.reason as purpose_reason
+        visa_reasons.reason_migration as visa_reason_migration,
+        purpose_reasons.reason as purpose_reason,
+        purpose_reasons.reason_migration as purpose_reason_migration
 
     from crossings
     left join icao_codes as nationality
