@@ -1,0 +1,1 @@
+"""What leaves the office: disclosure control and the export files."""

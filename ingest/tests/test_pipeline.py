@@ -1,0 +1,129 @@
+"""End to end: a generated delivery through `migstat run` into a real DuckDB file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from migstat.generate import generate
+from migstat.pipeline import run
+
+SCALE = 0.005
+RAW_TABLES = ["border_crossings", "work_permits", "citizens", "passports", "census_persons"]
+PUBLISHED = [
+    "marts.migration_statistics",
+    "marts.migration_statistics_public",
+    "marts.census_coverage",
+]
+
+
+@pytest.fixture(scope="session")
+def sample_delivery(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("delivery") / "sample"
+    generate(out, SCALE, 7)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(sample_delivery, tmp_path_factory) -> Path:
+    warehouse = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    run(str(sample_delivery), warehouse, docs=True, progress=lambda _: None)
+    return warehouse
+
+
+def fingerprint(warehouse: Path) -> dict[str, tuple]:
+    """Row count and an order-independent content hash of every table."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.sql(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_type = 'BASE TABLE' and table_schema <> 'main' "
+            "order by 1, 2"
+        ).fetchall()
+        prints = {}
+        for schema, table in tables:
+            columns = [
+                name
+                for (name,) in con.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = ? and table_name = ? "
+                    "and column_name not in ('loaded_at', 'computed_at', 'run_at', 'validated_at')",
+                    [schema, table],
+                ).fetchall()
+            ]
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            prints[f"{schema}.{table}"] = con.sql(
+                f'select count(*), sum(hash(({quoted}))) from "{schema}"."{table}"'
+            ).fetchone()
+        return prints
+
+
+def test_every_dataset_of_the_delivery_is_landed(built_warehouse):
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        for table in RAW_TABLES:
+            (rows,) = con.sql(f"select count(*) from raw.{table}").fetchone()
+            assert rows > 0, f"raw.{table} is empty"
+        statuses = dict(con.sql("select status, count(*) from raw.objects group by 1").fetchall())
+    assert statuses.get("loaded", 0) > 0
+
+
+def test_published_relations_exist_and_hold_figures(built_warehouse):
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        for relation in PUBLISHED:
+            (rows,) = con.sql(f"select count(*) from {relation}").fetchone()
+            assert rows > 0, f"{relation} is empty"
+        indicators = {
+            code
+            for (code,) in con.sql(
+                "select distinct indicator_code from marts.migration_statistics"
+            ).fetchall()
+        }
+    assert indicators == {
+        "MIG_STOCK",
+        "RET_STOCK",
+        "IMM",
+        "EMI",
+        "NET_MIG",
+        "CIT_ABROAD",
+        "TMP_ARR",
+        "RES_POP",
+    }
+
+
+def test_docs_site_is_written(built_warehouse):
+    site = built_warehouse.parent / "docs" / "index.html"
+    assert site.exists()
+    assert "migration_statistics" in site.read_text(encoding="utf-8")
+
+
+def test_running_twice_on_the_same_delivery_changes_nothing(built_warehouse, sample_delivery):
+    before = fingerprint(built_warehouse)
+    run(str(sample_delivery), built_warehouse, docs=False, progress=lambda _: None)
+    after = fingerprint(built_warehouse)
+    assert before == after
+
+
+def test_dbt_project_runs_on_its_own_against_a_landed_warehouse(built_warehouse):
+    root = Path(__file__).resolve().parents[2]
+    target = built_warehouse.parent / "standalone_target"
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "build",
+            "--profiles-dir",
+            "profiles",
+            "--target-path",
+            str(target),
+            "--select",
+            "staging",
+        ],
+        cwd=root,
+        env={"MIGSTAT_WAREHOUSE": str(built_warehouse), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
