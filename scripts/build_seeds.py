@@ -112,6 +112,11 @@ NAME_EXCEPTIONS: dict[str, tuple[str, str]] = {
     "thai": ("THA", "demonym typed as nationality"),
     "maldivian": ("MDV", "demonym typed as nationality"),
     "stateless": (STATELESS, "no nationality"),
+    "korea": (
+        "KOR",
+        "short form used for the Republic of Korea in labour registers (the DPRK does not "
+        "take part in the work-permit schemes of the countries served)",
+    ),
 }
 
 # Former or colloquial English names that a person types for a country.

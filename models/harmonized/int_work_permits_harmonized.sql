@@ -21,6 +21,39 @@ country_names as (
     where code_system = 'name'
 ),
 
+typed_names as (
+    select distinct
+        nationality_text,
+        regexp_replace(lower(trim(nationality_text)), '\s+', ' ', 'g') as match_key
+    from permits
+    where nationality_text is not null
+),
+
+name_matches as (
+    -- an exact match in the crosswalk first; else the closest name by
+    -- Jaro-Winkler similarity, when it is close enough (a typing slip such as
+    -- `Pakisthan`); anything else stays unmapped and is listed by a test
+    select
+        typed_names.nationality_text,
+        arg_max(
+            country_names.iso3,
+            case
+                when country_names.source_code = typed_names.match_key then 2.0
+                else jaro_winkler_similarity(country_names.source_code, typed_names.match_key)
+            end
+        ) as iso3,
+        max(
+            case
+                when country_names.source_code = typed_names.match_key then 2.0
+                else jaro_winkler_similarity(country_names.source_code, typed_names.match_key)
+            end
+        ) as match_score
+    from typed_names
+    cross join country_names
+    where length(country_names.source_code) >= 4 or country_names.source_code = typed_names.match_key
+    group by typed_names.nationality_text
+),
+
 sex_codes as (
     select
         source_code,
@@ -57,9 +90,15 @@ final as (
         -- harmonized attributes
         coalesce(sex_codes.sex, '_U') as sex,
         permits.nationality_text,
-        coalesce(country_names.iso3, '_U') as citizenship_iso3,
-        country_names.iso3 is null and permits.nationality_text is not null
-            as is_citizenship_unmapped,
+        case
+            when name_matches.match_score >= {{ var('name_match_min_similarity') }}
+                then name_matches.iso3
+            else '_U'
+        end as citizenship_iso3,
+        coalesce(name_matches.match_score, 0) < {{ var('name_match_min_similarity') }}
+        and permits.nationality_text is not null as is_citizenship_unmapped,
+        name_matches.match_score between {{ var('name_match_min_similarity') }} and 1.0
+            as is_citizenship_fuzzy_matched,
         permits.isco08_code,
         case
             when regexp_full_match(permits.isco08_code, '\d{4}') then left(permits.isco08_code, 1)
@@ -81,8 +120,8 @@ final as (
         permits.last_seen_date
 
     from permits
-    left join country_names
-        on regexp_replace(lower(trim(permits.nationality_text)), '\s+', ' ', 'g') = country_names.source_code
+    left join name_matches
+        on permits.nationality_text = name_matches.nationality_text
     left join sex_codes
         on upper(trim(permits.gender_text)) = sex_codes.source_code
     left join sectors

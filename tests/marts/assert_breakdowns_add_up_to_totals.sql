@@ -82,7 +82,7 @@ failures as (
             one_way_sums.indicator_code = totals.indicator_code
             and one_way_sums.freq = totals.freq
             and one_way_sums.time_period = totals.time_period
-    where abs(one_way_sums.parts_value - coalesce(totals.total_value, 0)) > 1e-6
+    where abs(one_way_sums.parts_value - coalesce(totals.total_value, 0)) > 1e-3
     union all
     select
         'citizenship_by_sex_does_not_add_up' as failure_type,
@@ -97,7 +97,7 @@ failures as (
             and two_way_sums.freq = by_citizenship.freq
             and two_way_sums.time_period = by_citizenship.time_period
             and two_way_sums.citizenship = by_citizenship.citizenship
-    where abs(two_way_sums.parts_value - coalesce(by_citizenship.total_value, 0)) > 1e-6
+    where abs(two_way_sums.parts_value - coalesce(by_citizenship.total_value, 0)) > 1e-3
 ),
 
 final as (

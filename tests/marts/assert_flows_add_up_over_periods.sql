@@ -61,7 +61,7 @@ failures as (
             months_to_quarters.indicator_code = statistics.indicator_code
             and statistics.freq = 'Q'
             and months_to_quarters.quarter = statistics.time_period
-    where abs(months_to_quarters.months_value - statistics.obs_value) > 1e-6
+    where abs(months_to_quarters.months_value - statistics.obs_value) > 1e-3
     union all
     select
         'quarters_do_not_make_the_year' as failure_type,
@@ -72,13 +72,13 @@ failures as (
             quarters_to_years.indicator_code = statistics.indicator_code
             and statistics.freq = 'A'
             and quarters_to_years.year = statistics.time_period
-    where abs(quarters_to_years.quarters_value - statistics.obs_value) > 1e-6
+    where abs(quarters_to_years.quarters_value - statistics.obs_value) > 1e-3
     union all
     select
         'net_migration_is_not_immigration_minus_emigration' as failure_type,
         net.freq || ' ' || net.time_period as failure_description
     from net
-    where abs(net.net_value - net.difference_value) > 1e-6
+    where abs(net.net_value - net.difference_value) > 1e-3
 ),
 
 final as (
