@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Callable
@@ -32,13 +33,51 @@ def build(
     warehouse: Path,
     vintage: date | None = None,
     progress: Callable[[str], None] = print,
-) -> None:
-    """`dbt build` (seeds, models, tests) against a landed warehouse."""
-    progress("dbt build: seeds, models and their tests")
+) -> dict[str, float]:
+    """`dbt build` (seeds, models, tests) against a landed warehouse.
+
+    Returns the seconds spent per layer (from dbt's run_results.json).
+    """
+    progress("dbt build: seeds, models and their tests, layer by layer")
     result = run_dbt(["build"], warehouse, dbt_vars(vintage))
     if not result.success:
         detail = "\n  ".join(result.failures) or "see the dbt log"
         raise RunError(f"dbt build failed on {warehouse}:\n  {detail}")
+    return layer_timings(warehouse)
+
+
+def layer_timings(warehouse: Path) -> dict[str, float]:
+    """Seconds of node execution per layer in the last dbt run on ``warehouse``.
+
+    The layer of a model is its folder under ``models/`` (from the manifest);
+    seeds and data tests are counted apart.
+    """
+    target = state_dir(warehouse) / "target"
+    try:
+        results = json.loads((target / "run_results.json").read_text())["results"]
+        nodes = json.loads((target / "manifest.json").read_text())["nodes"]
+    except (OSError, KeyError, ValueError):
+        return {}
+    timings: dict[str, float] = {}
+    for result in results:
+        node = nodes.get(result.get("unique_id"), {})
+        kind = node.get("resource_type", "other")
+        if kind == "model":
+            fqn = node.get("fqn", [])
+            layer = LAYER_OF_FOLDER.get(fqn[1] if len(fqn) > 2 else "", "other")
+        else:
+            layer = {"seed": "seeds", "test": "tests", "unit_test": "tests"}.get(kind, kind)
+        name = f"dbt_{layer}"
+        timings[name] = timings.get(name, 0.0) + float(result.get("execution_time") or 0)
+    return {name: round(seconds, 1) for name, seconds in sorted(timings.items())}
+
+
+LAYER_OF_FOLDER = {
+    "staging": "staging",
+    "harmonized": "harmonized",
+    "linked": "linked",
+    "marts": "statistics",
+}
 
 
 def build_docs(
@@ -77,8 +116,8 @@ def run(
     report.messages.extend(getattr(landing, "messages", []))
 
     started = time.perf_counter()
-    build(warehouse, vintage, progress)
-    report.timings["dbt_build"] = time.perf_counter() - started
+    report.timings.update(build(warehouse, vintage, progress))
+    report.timings["dbt_build_total"] = time.perf_counter() - started
 
     if docs:
         started = time.perf_counter()

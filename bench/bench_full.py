@@ -1,0 +1,130 @@
+"""Benchmark of the whole pipeline at national scale (issue 8). Not a test.
+
+Generates a delivery once (default scale 1.0: the Maldives, about 25 million
+crossings over 6.5 years; cached under ``data/bench/``), then measures with
+public tools:
+
+1. the full ``migstat run`` on a fresh warehouse, with GNU ``/usr/bin/time -v``
+   (wall time, peak resident memory) and the stage timings the run prints;
+2. one daily delivery added to that warehouse (the last day's crossing file is
+   held back from the full run and delivered afterwards);
+3. the floor: one DuckDB scan and sort of all landed crossings, in the same run.
+
+Usage::
+
+    python bench/bench_full.py [--scale 1.0] [--seed 1] [--workdir data/bench]
+
+Results are printed and written to ``<workdir>/results-<scale>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+BIN = Path(sys.executable).parent
+
+
+def timed(command: list[str], log: Path) -> dict:
+    """Run a command under GNU time; return wall seconds, peak MB and its output."""
+    started = time.perf_counter()
+    with log.open("w") as out:
+        result = subprocess.run(
+            ["/usr/bin/time", "-v", *command], stdout=out, stderr=subprocess.STDOUT, check=False
+        )
+    wall = time.perf_counter() - started
+    text = log.read_text()
+    peak_kb = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    stages = dict(re.findall(r"^\s+(\w[\w ]*): ([\d.]+) s$", text, flags=re.M))
+    return {
+        "command": " ".join(command),
+        "exit_code": result.returncode,
+        "wall_seconds": round(wall, 1),
+        "peak_rss_mb": round(int(peak_kb.group(1)) / 1024) if peak_kb else None,
+        "stages_seconds": {name: float(value) for name, value in stages.items()},
+        "log": str(log),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", type=Path, default=Path("data/bench"))
+    args = parser.parse_args()
+
+    work = args.workdir.resolve()
+    delivery = work / f"delivery-{args.scale}"
+    held_back = work / f"held-back-{args.scale}"
+    warehouse = work / f"warehouse-{args.scale}" / "warehouse.duckdb"
+    results: dict = {"scale": args.scale, "seed": args.seed}
+
+    if not (delivery / ".complete").exists():
+        shutil.rmtree(delivery, ignore_errors=True)
+        shutil.rmtree(held_back, ignore_errors=True)
+        work.mkdir(parents=True, exist_ok=True)
+        results["generate"] = timed(
+            [
+                str(BIN / "migstat"),
+                "generate",
+                "--out",
+                str(delivery),
+                "--scale",
+                str(args.scale),
+                "--seed",
+                str(args.seed),
+            ],
+            work / "generate.log",
+        )
+        # hold back the last daily crossing file: it is the daily increment
+        last = sorted((delivery / "immigration" / "border_crossings").rglob("border_crossings_*"))[
+            -1
+        ]
+        target = held_back / last.relative_to(delivery)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(last, target)
+        (delivery / ".complete").write_text("ok\n")
+
+    shutil.rmtree(warehouse.parent, ignore_errors=True)
+    warehouse.parent.mkdir(parents=True)
+    run = [str(BIN / "migstat"), "run", "--warehouse", str(warehouse), "--no-docs"]
+    results["full_run"] = timed([*run, "--source", str(delivery)], work / "full_run.log")
+
+    # the daily increment: the same delivery plus the held-back day
+    for path in held_back.rglob("*"):
+        if path.is_file():
+            target = delivery / path.relative_to(held_back)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+    results["daily_increment"] = timed([*run, "--source", str(delivery)], work / "daily.log")
+    for path in held_back.rglob("*"):  # leave the cached delivery as generated minus that day
+        if path.is_file():
+            (delivery / path.relative_to(held_back)).unlink()
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (crossings,) = con.sql("select count(*) from raw.border_crossings").fetchone()
+        started = time.perf_counter()
+        con.sql(
+            "select count(*) from (select * from raw.border_crossings "
+            "order by nationality, travel_doc_number, crossing_time)"
+        ).fetchone()
+        floor = time.perf_counter() - started
+    results["crossings_landed"] = crossings
+    results["floor_scan_sort_seconds"] = round(floor, 1)
+
+    out = work / f"results-{args.scale}.json"
+    out.write_text(json.dumps(results, indent=2))
+    print(json.dumps(results, indent=2))
+    return 0 if results["full_run"]["exit_code"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
