@@ -1,0 +1,198 @@
+"""Record linkage (issue 5): every record of every source tied to one person.
+
+Fast unit tests of the Python parts, then one end-to-end build of the
+linked models on the synthetic raw layer of ``migstat.linkage.synthetic``
+(a few thousand persons with a known truth), and a slow test on the
+project generator's sample at scale 0.02 (``pytest -m slow``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from migstat.linkage import keys, model
+from migstat.linkage.evaluate import pairwise_score
+from migstat.linkage.graph import components
+
+LINKED_MODELS = [
+    f"+{name}"
+    for name in (
+        "person_links",
+        "int_person_crossings",
+        "int_work_permit_validity",
+        "linkage_quality_summary",
+        "linkage_quality_link_rates",
+        "linkage_quality_cluster_sizes",
+        "linkage_quality_match_weights",
+        "linkage_quality_review_sample",
+    )
+]
+
+
+# ------------------------------------------------------------------ unit tests
+
+
+def test_person_key_is_a_keyed_hash(monkeypatch):
+    monkeypatch.delenv(keys.ENV_VAR, raising=False)
+    dev = keys.person_key("border_crossings:BC00000000000001")
+    assert len(dev) == 32 and "BC" not in dev
+    assert dev == keys.person_key("border_crossings:BC00000000000001")
+    monkeypatch.setenv(keys.ENV_VAR, "another key")
+    assert keys.person_key("border_crossings:BC00000000000001") != dev
+    # purposes separate the uses of one key
+    assert keys.keyed_hash("A123456", purpose="national_id") != keys.keyed_hash(
+        "A123456", purpose="passport_number"
+    )
+
+
+def test_components_are_transitive_and_keep_isolated_nodes():
+    nodes = pd.Series(["a", "b", "c", "d", "e"])
+    out = components(nodes, pd.Series(["a", "c"]), pd.Series(["b", "b"]))
+    label = dict(zip(out["node"], out["component"], strict=True))
+    assert label["a"] == label["b"] == label["c"]
+    assert len({label["a"], label["d"], label["e"]}) == 3
+
+
+def test_pairwise_score_counts_pairs_without_enumerating_them():
+    con = duckdb.connect()
+    con.execute(
+        "create table links as select * from (values "
+        "('s', '1', 'p'), ('s', '2', 'p'), ('s', '3', 'p'), ('s', '4', 'q')) "
+        "as t(source_system, source_record_id, person_key)"
+    )
+    con.execute(
+        "create table truth as select * from (values "
+        "('s', '1', 1), ('s', '2', 1), ('s', '3', 2), ('s', '4', 2)) "
+        "as t(source_system, source_record_id, true_person_id)"
+    )
+    score = pairwise_score(con, "links", "truth", ("s",))
+    # predicted pairs 12 13 23; true pairs 12 34; both 12
+    assert (score.predicted_pairs, score.true_pairs, score.true_positive_pairs) == (3, 2, 1)
+    assert score.precision == pytest.approx(1 / 3) and score.recall == pytest.approx(1 / 2)
+
+
+def test_committed_model_is_complete():
+    saved = json.loads(model.model_path().read_text(encoding="utf-8"))
+    assert saved["link_type"] == "dedupe_only"
+    assert saved["blocking_rules_to_generate_predictions"]
+    names = [c["output_column_name"] for c in saved["comparisons"]]
+    assert names == ["name", "birth_date", "sex", "citizenship"]
+    for comparison in saved["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if not level.get("is_null_level"):
+                assert level["m_probability"] > 0 and level["u_probability"] > 0
+
+
+# ------------------------------------------------------------ end to end
+
+
+def _build(warehouse: Path) -> None:
+    """dbt in a child process: an in-process dbt keeps the file open."""
+    root = Path(__file__).resolve().parents[2]
+    target = warehouse.parent / ".dbt"
+    env = {**os.environ, "MIGSTAT_WAREHOUSE": str(warehouse)}
+    for args in (
+        ["seed"],
+        ["run", "--select", *LINKED_MODELS],
+        [
+            "test",
+            "--select",
+            "person_links int_persons int_person_crossings int_record_person_keys "
+            "assert_person_links_cover_every_record int_duplicate_crossings",
+        ],
+    ):
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "dbt"),
+                *args,
+                "--profiles-dir",
+                str(root / "profiles"),
+                "--target-path",
+                str(target / "target"),
+                "--log-path",
+                str(target / "logs"),
+            ],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def synthetic_warehouse(tmp_path_factory):
+    from migstat.linkage.synthetic import make_sample
+
+    folder = tmp_path_factory.mktemp("linkage")
+    warehouse = folder / "warehouse.duckdb"
+    truth = make_sample(warehouse, n_persons=2000, seed=7)
+    truth_file = folder / "record_person.parquet"
+    truth.to_parquet(truth_file)
+    _build(warehouse)
+    return warehouse, truth_file
+
+
+def test_every_record_links_to_exactly_one_person(synthetic_warehouse):
+    warehouse, truth_file = synthetic_warehouse
+    con = duckdb.connect(str(warehouse), read_only=True)
+    truth = con.sql(f"select * from read_parquet('{truth_file}')")  # noqa: F841
+    published = dict(
+        con.sql("select source_system, count(*) from linked.person_links group by 1").fetchall()
+    )
+    expected = dict(con.sql("select source_system, count(*) from truth group by 1").fetchall())
+    assert published == expected
+    # NID and passport numbers only as keyed hashes
+    clear = con.sql(
+        "select count(*) from linked.person_links where source_system in ('citizens', "
+        "'passports') and source_record_id in (select source_record_id from truth)"
+    ).fetchone()[0]
+    assert clear == 0
+    assert con.sql("select count(*) from linked.linkage_quality_summary").fetchone()[0] > 5
+
+
+def test_linkage_precision_and_recall_on_synthetic_truth(synthetic_warehouse):
+    warehouse, truth_file = synthetic_warehouse
+    con = duckdb.connect(str(warehouse), read_only=True)
+    score = pairwise_score(con, "linked.int_record_person_keys", f"read_parquet('{truth_file}')")
+    assert score.precision >= 0.995, score
+    assert score.recall >= 0.995, score
+
+
+def test_duplicate_events_are_dropped_once(synthetic_warehouse):
+    warehouse, _ = synthetic_warehouse
+    con = duckdb.connect(str(warehouse), read_only=True)
+    staged = con.sql("select count(*) from staging.stg_immigration__border_crossings").fetchone()
+    kept = con.sql("select count(*) from linked.int_person_crossings").fetchone()
+    dropped = con.sql("select count(*) from linked.int_duplicate_crossings").fetchone()
+    assert kept[0] + dropped[0] == staged[0]
+    assert dropped[0] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("MIGSTAT_SLOW_TESTS"), reason="set MIGSTAT_SLOW_TESTS=1 (about 5 min)"
+)
+def test_linkage_on_generator_sample(tmp_path):
+    from migstat.generate import generate
+    from migstat.landing import land
+
+    delivery = tmp_path / "d"
+    generate(delivery, 0.02, 1)
+    warehouse = tmp_path / "warehouse.duckdb"
+    land(str(delivery), warehouse)
+    _build(warehouse)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    truth = tmp_path / "d_truth" / "record_person.parquet"
+    score = pairwise_score(con, "linked.int_record_person_keys", f"read_parquet('{truth}')")
+    assert score.precision >= 0.995, score
+    assert score.recall >= 0.995, score

@@ -1,0 +1,95 @@
+-- One row per crossing that counts, with its person (doc:
+-- int_person_crossings): voided events are already gone (staging), and an
+-- event recorded twice (same person, same direction, within
+-- `linkage_duplicate_minutes` minutes of the person's previous crossing,
+-- another crossing_id) keeps only its first record; the dropped records
+-- are listed in int_duplicate_crossings.
+with
+
+crossings as (
+    select * from {{ ref('int_crossings_harmonized') }}
+),
+
+record_keys as (
+    select * from {{ ref('int_record_person_keys') }}
+    where source_system = 'border_crossings'
+),
+
+persons as (
+    select * from {{ ref('int_persons') }}
+),
+
+permit_validity as (
+    select * from {{ ref('int_work_permit_validity') }}
+),
+
+duplicates as (
+    select * from {{ ref('int_duplicate_crossings') }}
+),
+
+kept as (
+    select
+        record_keys.person_key,
+        crossings.*
+    from crossings
+    inner join record_keys
+        on crossings.crossing_id = record_keys.source_record_id
+    where not exists (
+        select 1 from duplicates
+        where duplicates.crossing_id = crossings.crossing_id
+    )
+),
+
+permitted as (
+    select
+        kept.crossing_id,
+        bool_or(permit_validity.person_key is not null) as has_valid_work_permit
+    from kept
+    left join permit_validity
+        on
+            kept.person_key = permit_validity.person_key
+            and kept.crossing_date between permit_validity.valid_from and permit_validity.valid_to
+    group by kept.crossing_id
+),
+
+final as (
+    select
+        -- ids
+        kept.person_key,
+        kept.crossing_id,
+
+        -- the event
+        kept.direction,
+        kept.crossing_time,
+        kept.crossing_date,
+        kept.port_code,
+        kept.port_kind,
+
+        -- the person
+        persons.is_citizen,
+        persons.citizenship_iso3,
+        persons.sex,
+        persons.birth_date,
+        persons.birth_date_precision,
+        persons.death_date,
+
+        -- reason inputs
+        kept.visa_type,
+        coalesce(permitted.has_valid_work_permit, false) as has_valid_work_permit,
+        kept.visa_reason,
+        kept.purpose_of_visit,
+        kept.purpose_reason,
+        kept.intended_stay_days,
+        kept.declared_residence_iso3,
+
+        -- as recorded on the crossing
+        kept.citizenship_iso3 as crossing_citizenship_iso3,
+        kept.sex as crossing_sex
+    from kept
+    inner join persons
+        on kept.person_key = persons.person_key
+    left join permitted
+        on kept.crossing_id = permitted.crossing_id
+)
+
+select * from final
