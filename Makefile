@@ -12,6 +12,7 @@ $(BIN)/migstat: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	bash scripts/install_chromium.sh
 	touch $(BIN)/migstat
 
 setup: $(BIN)/migstat

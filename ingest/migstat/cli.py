@@ -62,8 +62,15 @@ def main(argv: list[str] | None = None) -> int:
 
             report = run(args.source, args.warehouse, args.vintage, docs=not args.no_docs)
             print(f"warehouse: {report.warehouse}")
+            if report.exports:
+                print(f"exports:   {report.exports}")
+                print(f"report:    {report.exports / 'report' / 'index.html'}")
+            quality = report.warehouse.parent / "quality" / "index.html"
+            if quality.exists():
+                print(f"quality:   {quality}")
             if report.docs_site:
                 print(f"docs site: {report.docs_site}")
+            print("stage timings:")
             for stage, seconds in report.timings.items():
                 print(f"  {stage}: {seconds:.1f} s")
     except Exception as error:  # noqa: BLE001 - every failure ends in one clear line

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,16 +50,20 @@ def run_dbt(
     args: Sequence[str],
     warehouse: Path,
     dbt_vars: dict[str, object] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> DbtResult:
-    """Invoke ``dbt <args>`` in-process and collect the failing nodes."""
-    from dbt.cli.main import dbtRunner
+    """Run ``dbt <args>`` in a child process and collect the failing nodes.
 
+    A child process, not dbt's in-process runner: dbt-duckdb keeps its
+    connection to the warehouse open for the life of the process, which would
+    lock the exports out of the file afterwards.
+    """
     warehouse = warehouse.resolve()
     state = state_dir(warehouse)
     state.mkdir(parents=True, exist_ok=True)
-    os.environ["MIGSTAT_WAREHOUSE"] = str(warehouse)
     project = project_dir()
-    cli_args = [
+    command = [
+        str(Path(sys.executable).parent / "dbt"),
         *args,
         "--project-dir",
         str(project),
@@ -69,17 +75,38 @@ def run_dbt(
         str(state / "logs"),
     ]
     if dbt_vars:
-        cli_args += ["--vars", json.dumps(dbt_vars)]
-    result = dbtRunner().invoke(cli_args)
-    failures: list[str] = []
-    if result.exception is not None:
-        failures.append(f"dbt {args[0]} raised: {result.exception}")
-    results = getattr(result.result, "results", None) or []
-    for node_result in results:
-        status = str(getattr(node_result, "status", "")).lower()
+        command += ["--vars", json.dumps(dbt_vars)]
+    env = {**os.environ, "MIGSTAT_WAREHOUSE": str(warehouse), "DBT_USE_COLORS": "false"}
+    (state / "target").mkdir(exist_ok=True)
+    results_file = state / "target" / "run_results.json"
+    results_file.unlink(missing_ok=True)
+    with subprocess.Popen(
+        command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as child:
+        tail: list[str] = []
+        for line in child.stdout:
+            line = line.rstrip()
+            tail = [*tail[-40:], line]
+            if progress and _is_progress_line(line):
+                progress("  " + line)
+    failures = _failures(results_file)
+    if child.returncode != 0 and not failures:
+        failures = ["dbt exited with code " + str(child.returncode) + ":", *tail[-15:]]
+    return DbtResult(command=" ".join(args), success=child.returncode == 0, failures=failures)
+
+
+def _is_progress_line(line: str) -> bool:
+    """dbt's own "N of M" lines, minus the START lines, plus its summary."""
+    return (" of " in line and " START " not in line) or "Done. PASS=" in line
+
+
+def _failures(results_file: Path) -> list[str]:
+    if not results_file.exists():
+        return []
+    failures = []
+    for node in json.loads(results_file.read_text()).get("results", []):
+        status = str(node.get("status", "")).lower()
         if status in {"error", "fail", "runtime error"}:
-            node = getattr(node_result, "node", None)
-            name = getattr(node, "unique_id", "?")
-            message = getattr(node_result, "message", "") or ""
-            failures.append(f"{name}: {status}: {message}".strip())
-    return DbtResult(command=" ".join(args), success=bool(result.success), failures=failures)
+            message = (node.get("message") or "").strip()
+            failures.append(f"{node.get('unique_id', '?')}: {status}: {message}")
+    return failures

@@ -21,6 +21,7 @@ class RunError(RuntimeError):
 class RunReport:
     warehouse: Path
     docs_site: Path | None = None
+    exports: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
 
@@ -39,7 +40,7 @@ def build(
     Returns the seconds spent per layer (from dbt's run_results.json).
     """
     progress("dbt build: seeds, models and their tests, layer by layer")
-    result = run_dbt(["build"], warehouse, dbt_vars(vintage))
+    result = run_dbt(["build"], warehouse, dbt_vars(vintage), progress)
     if not result.success:
         detail = "\n  ".join(result.failures) or "see the dbt log"
         raise RunError(f"dbt build failed on {warehouse}:\n  {detail}")
@@ -118,6 +119,20 @@ def run(
     started = time.perf_counter()
     report.timings.update(build(warehouse, vintage, progress))
     report.timings["dbt_build_total"] = time.perf_counter() - started
+
+    # write-audit-publish: reaching this point means every test guarding
+    # publication passed (a failing one raised above, leaving the previous
+    # release as it was)
+    from migstat.publication.exports import publish
+
+    started = time.perf_counter()
+    progress("exports: SDMX-CSV, Excel workbook, statistical report")
+    published = publish(
+        warehouse, warehouse.parent / "exports", audit_passed=True, progress=progress
+    )
+    report.exports = warehouse.parent / "exports"
+    report.messages.append(published.message)
+    report.timings["exports"] = time.perf_counter() - started
 
     if docs:
         started = time.perf_counter()

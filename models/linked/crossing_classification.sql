@@ -12,6 +12,12 @@
 -- or the status at the start of observation; the resolution date is a
 -- running maximum. No recursion, no per-person loop. The heavy steps run
 -- on a narrow integer projection; descriptive columns are joined back last.
+{#- DuckDB turns an ASOF join into a nested loop when it under-estimates
+    the left side (quadratic here): always use the sort-merge ASOF. #}
+{{ config(
+    pre_hook="set asof_loop_join_threshold = 0",
+    post_hook="reset asof_loop_join_threshold",
+) }}
 {%- set window_days = var('residence_window_days') | int %}
 {%- set threshold_days = var('residence_threshold_days') | int %}
 {%- set other_side_days = window_days - threshold_days %}
