@@ -32,7 +32,7 @@ census_counts as (
         coalesce(sex, '_T') as sex,
         count(*) as census_count
     from census_facts
-    group by grouping sets (
+    group by grouping sets (  -- noqa: PRS
         (indicator_code),
         (indicator_code, sex),
         (indicator_code, citizenship),

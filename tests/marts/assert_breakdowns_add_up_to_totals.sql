@@ -17,9 +17,9 @@ totals as (
         obs_value as total_value
     from statistics
     where
-        {%- for dimension in dimensions %}
+    {%- for dimension in dimensions %}
         {{ dimension }} = '_T'{% if not loop.last %} and{% endif %}
-        {%- endfor %}
+    {%- endfor %}
 ),
 
 one_way_sums as (

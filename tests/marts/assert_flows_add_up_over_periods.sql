@@ -13,8 +13,8 @@ statistics as (
 months_to_quarters as (
     select
         indicator_code,
-        left(time_period, 4) || '-Q' || ((cast(right(time_period, 2) as integer) + 2) // 3)::varchar
-            as quarter,
+        left(time_period, 4) || '-Q' || (((right(time_period, 2))::integer + 2) // 3)::varchar
+            as quarter_period,
         sum(obs_value) as months_value
     from statistics
     where freq = 'M'
@@ -24,7 +24,7 @@ months_to_quarters as (
 quarters_to_years as (
     select
         indicator_code,
-        left(time_period, 4) as year,
+        left(time_period, 4) as year_period,
         sum(obs_value) as quarters_value
     from statistics
     where freq = 'Q'
@@ -54,24 +54,24 @@ net as (
 failures as (
     select
         'months_do_not_make_the_quarter' as failure_type,
-        months_to_quarters.indicator_code || ' ' || months_to_quarters.quarter as failure_description
+        months_to_quarters.indicator_code || ' ' || months_to_quarters.quarter_period as failure_description
     from months_to_quarters
     inner join statistics
         on
             months_to_quarters.indicator_code = statistics.indicator_code
             and statistics.freq = 'Q'
-            and months_to_quarters.quarter = statistics.time_period
+            and months_to_quarters.quarter_period = statistics.time_period
     where abs(months_to_quarters.months_value - statistics.obs_value) > 1e-3
     union all
     select
         'quarters_do_not_make_the_year' as failure_type,
-        quarters_to_years.indicator_code || ' ' || quarters_to_years.year as failure_description
+        quarters_to_years.indicator_code || ' ' || quarters_to_years.year_period as failure_description
     from quarters_to_years
     inner join statistics
         on
             quarters_to_years.indicator_code = statistics.indicator_code
             and statistics.freq = 'A'
-            and quarters_to_years.year = statistics.time_period
+            and quarters_to_years.year_period = statistics.time_period
     where abs(quarters_to_years.quarters_value - statistics.obs_value) > 1e-3
     union all
     select

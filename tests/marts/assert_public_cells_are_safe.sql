@@ -34,9 +34,9 @@ relation_members as (
         conf_status
     from public
     where
-        {%- for other in dimensions if other != dimension %}
+    {%- for other in dimensions if other != dimension %}
         {{ other }} = '_T'{% if not loop.last %} and{% endif %}
-        {%- endfor %}
+    {%- endfor %}
     {%- endfor %}
     union all
     select

@@ -92,12 +92,16 @@ described as (
         -- tourism is a reason of visitors only
         case
             when weighted.indicator_code = 'TMP_ARR'
-                then coalesce(crossings.visa_reason,
+                then coalesce(
+                    crossings.visa_reason,
                     case when person_crossings.has_valid_work_permit then 'WORK' end,
-                    crossings.purpose_reason, '_U')
-            else coalesce(crossings.visa_reason_migration,
+                    crossings.purpose_reason, '_U'
+                )
+            else coalesce(
+                crossings.visa_reason_migration,
                 case when person_crossings.has_valid_work_permit then 'WORK' end,
-                crossings.purpose_reason_migration, '_U')
+                crossings.purpose_reason_migration, '_U'
+            )
         end as reason
     from weighted
     inner join persons

@@ -16,7 +16,7 @@ parameters as (
 
 quarter_ends as (
     select
-        cast(quarter_start + interval 3 month - interval 1 day as date) as reference_date,
+        cast(quarters.quarter_start + interval 3 month - interval 1 day as date) as reference_date,
         'quarter_end' as reference_kind
     from parameters
     cross join
