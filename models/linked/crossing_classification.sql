@@ -112,7 +112,8 @@ persons as (
                     or person_crossings.first_crossing.crossing_date - parameters.observation_start_date
                     >= {{ threshold_days }}
                     or coalesce(
-                        person_crossings.first_crossing.visa_type in {{ residence_resident_visa_types() }}, false
+                        person_crossings.first_crossing.visa_type in {{ residence_resident_visa_types() }},
+                        false
                     )
                     or coalesce(person_crossings.first_crossing.has_valid_work_permit, false)
             else
@@ -164,15 +165,35 @@ persons as (
         -- in = departure dates after the first crossing - arrival dates
         -- before the last crossing, abroad symmetrically)
         person_crossings.departure_day_sum
-        - case when person_crossings.first_crossing.direction = 'DEP' then person_crossings.first_crossing.day_number else 0 end
+        - case
+            when
+                person_crossings.first_crossing.direction = 'DEP'
+                then person_crossings.first_crossing.day_number
+            else 0
+        end
         - person_crossings.arrival_day_sum
-        + case when person_crossings.last_crossing.direction = 'ARR' then person_crossings.last_crossing.day_number else 0 end
-        as closed_in_days,
+        + case
+            when
+                person_crossings.last_crossing.direction = 'ARR'
+                then person_crossings.last_crossing.day_number
+            else 0
+        end
+            as closed_in_days,
         person_crossings.arrival_day_sum
-        - case when person_crossings.first_crossing.direction = 'ARR' then person_crossings.first_crossing.day_number else 0 end
+        - case
+            when
+                person_crossings.first_crossing.direction = 'ARR'
+                then person_crossings.first_crossing.day_number
+            else 0
+        end
         - person_crossings.departure_day_sum
-        + case when person_crossings.last_crossing.direction = 'DEP' then person_crossings.last_crossing.day_number else 0 end
-        as closed_out_days,
+        + case
+            when
+                person_crossings.last_crossing.direction = 'DEP'
+                then person_crossings.last_crossing.day_number
+            else 0
+        end
+            as closed_out_days,
         person_crossings.last_crossing.direction as last_direction
     from person_crossings
     cross join parameters
@@ -226,20 +247,20 @@ tested as (
         -- (in the country after an arrival, abroad after a departure)
         ordered.in_days_raw
         - case when persons.first_direction = 'DEP' then persons.first_day_number else 0 end
-        as in_days_before,
+            as in_days_before,
         ordered.out_days_raw
         - case when persons.first_direction = 'ARR' then persons.first_day_number else 0 end
-        as out_days_before,
+            as out_days_before,
         persons.closed_in_days
         + case when persons.last_direction = 'ARR' then persons.last_spell_days else 0 end as in_days_total,
         persons.closed_out_days
         + case when persons.last_direction = 'DEP' then persons.last_spell_days else 0 end as out_days_total,
         persons.closed_in_days
         + case when persons.last_direction = 'ARR' then persons.last_spell_observed_days else 0 end
-        as in_days_observed,
+            as in_days_observed,
         persons.closed_out_days
         + case when persons.last_direction = 'DEP' then persons.last_spell_observed_days else 0 end
-        as out_days_observed
+            as out_days_observed
     from ordered
     inner join persons
         on ordered.person_id = persons.person_id
@@ -249,15 +270,15 @@ sided as (
     select
         tested.*,
         case when tested.is_arrival then tested.in_days_before else tested.out_days_before end
-        as migration_side_before,
+            as migration_side_before,
         case when tested.is_arrival then tested.out_days_before else tested.in_days_before end
-        as other_side_before,
+            as other_side_before,
         case when tested.is_arrival then tested.in_days_total else tested.out_days_total end
-        as migration_side_total,
+            as migration_side_total,
         case when tested.is_arrival then tested.out_days_total else tested.in_days_total end
-        as other_side_total,
+            as other_side_total,
         case when tested.is_arrival then tested.in_days_observed else tested.out_days_observed end
-        as migration_side_observed,
+            as migration_side_observed,
         tested.person_id * 2 + case when tested.is_arrival then 1 else 0 end as own_side_id,
         tested.person_id * 2 + case when tested.is_arrival then 0 else 1 end as other_side_id
     from tested
@@ -275,26 +296,55 @@ spell_ends as (
     from sided
 ),
 
-searched as (
+-- the tests' targets, narrow (the ASOF joins sort what they carry)
+targets as (
     select
-        sided.*,
-        threshold_hit.crossing_seq as threshold_hit_seq,
-        case when sided.is_arrival then threshold_hit.out_days_before else threshold_hit.in_days_before end
-        - sided.other_side_before as other_side_at_threshold,
-        other_hit.crossing_seq as other_hit_seq,
-        case when sided.is_arrival then other_hit.in_days_before else other_hit.out_days_before end
-        - sided.migration_side_before as migration_side_at_other_limit
+        sided.person_id,
+        sided.crossing_seq,
+        sided.own_side_id,
+        sided.other_side_id,
+        (sided.migration_side_before + {{ threshold_days }}) * {{ seq_radix }} as threshold_key,
+        (sided.other_side_before + {{ other_side_days + 1 }}) * {{ seq_radix }} as other_limit_key
     from sided
+),
+
+hits as (
+    select
+        targets.person_id,
+        targets.crossing_seq,
+        threshold_hit.crossing_seq as threshold_hit_seq,
+        threshold_hit.in_days_before as threshold_hit_in_days,
+        threshold_hit.out_days_before as threshold_hit_out_days,
+        other_hit.crossing_seq as other_hit_seq,
+        other_hit.in_days_before as other_hit_in_days,
+        other_hit.out_days_before as other_hit_out_days
+    from targets
     -- first spell on the migration side where it reaches the threshold
     asof left join spell_ends as threshold_hit
         on
-            sided.own_side_id = threshold_hit.side_id
-            and (sided.migration_side_before + {{ threshold_days }}) * {{ seq_radix }} <= threshold_hit.side_key
+            targets.own_side_id = threshold_hit.side_id
+            and targets.threshold_key <= threshold_hit.side_key
     -- first spell on the other side where it passes window - threshold
     asof left join spell_ends as other_hit
         on
-            sided.other_side_id = other_hit.side_id
-            and (sided.other_side_before + {{ other_side_days + 1 }}) * {{ seq_radix }} <= other_hit.side_key
+            targets.other_side_id = other_hit.side_id
+            and targets.other_limit_key <= other_hit.side_key
+),
+
+searched as (
+    select
+        sided.*,
+        hits.threshold_hit_seq,
+        case when sided.is_arrival then hits.threshold_hit_out_days else hits.threshold_hit_in_days end
+        - sided.other_side_before as other_side_at_threshold,
+        hits.other_hit_seq,
+        case when sided.is_arrival then hits.other_hit_in_days else hits.other_hit_out_days end
+        - sided.migration_side_before as migration_side_at_other_limit
+    from sided
+    inner join hits
+        on
+            sided.person_id = hits.person_id
+            and sided.crossing_seq = hits.crossing_seq
 ),
 
 outcomes as (
@@ -328,43 +378,58 @@ test_results as (
         end as test_days_other_side,
         case outcomes.test_outcome
             when 'threshold_reached'
-                then outcomes.crossing_date + cast({{ threshold_days }} + outcomes.other_side_at_threshold as integer)
+                then
+                    outcomes.crossing_date
+                    + cast({{ threshold_days }} + outcomes.other_side_at_threshold as integer)
             when 'other_side_exceeded'
-                then outcomes.crossing_date
-                + cast({{ other_side_days }} + outcomes.migration_side_at_other_limit as integer)
+                then
+                    outcomes.crossing_date
+                    + cast({{ other_side_days }} + outcomes.migration_side_at_other_limit as integer)
             when 'death' then greatest(outcomes.horizon_death_date, outcomes.crossing_date)
             else outcomes.crossing_date + {{ threshold_days }}
         end as test_resolved_date
     from outcomes
 ),
 
+state_inputs as (
+    select
+        test_results.person_id,
+        test_results.crossing_seq,
+        test_results.is_arrival,
+        test_results.would_migrate,
+        test_results.is_resident_at_start,
+        test_results.crossing_date,
+        test_results.test_resolved_date
+    from test_results
+),
+
 states as (
     -- the status after crossing i is the status implied by the latest
     -- crossing j <= i whose test succeeds, else the status at the start
     select
-        test_results.*,
+        state_inputs.*,
         coalesce(
             last_value(
-                case when test_results.would_migrate then test_results.is_arrival end ignore nulls
+                case when state_inputs.would_migrate then state_inputs.is_arrival end ignore nulls
             ) over person_running,
-            test_results.is_resident_at_start
+            state_inputs.is_resident_at_start
         ) as is_resident_after,
         coalesce(
             last_value(
-                case when test_results.would_migrate then test_results.is_arrival end ignore nulls
+                case when state_inputs.would_migrate then state_inputs.is_arrival end ignore nulls
             ) over person_before,
-            test_results.is_resident_at_start
+            state_inputs.is_resident_at_start
         ) as is_resident_before
-    from test_results
+    from state_inputs
     window
         person_running as (
-            partition by test_results.person_id
-            order by test_results.crossing_seq
+            partition by state_inputs.person_id
+            order by state_inputs.crossing_seq
             rows between unbounded preceding and current row
         ),
         person_before as (
-            partition by test_results.person_id
-            order by test_results.crossing_seq
+            partition by state_inputs.person_id
+            order by state_inputs.crossing_seq
             rows between unbounded preceding and 1 preceding
         )
 ),
@@ -378,14 +443,24 @@ directed as (
 
 resolved as (
     select
-        directed.*,
+        directed.person_id,
+        directed.crossing_seq,
+        directed.is_resident_before,
+        directed.is_resident_after,
+        directed.is_migration_direction,
         directed.is_migration_direction and directed.would_migrate as is_migration,
         -- a crossing is certain no earlier than the status before it
         max(
-            case when directed.is_migration_direction then directed.test_resolved_date else directed.crossing_date end
+            case
+                when directed.is_migration_direction then directed.test_resolved_date else
+                    directed.crossing_date
+            end
         ) over person_running as resolved_date,
         max(
-            case when directed.is_migration_direction then directed.test_resolved_date else directed.crossing_date end
+            case
+                when directed.is_migration_direction then directed.test_resolved_date else
+                    directed.crossing_date
+            end
         ) over person_before as status_before_resolved_date
     from directed
     window
@@ -401,50 +476,66 @@ resolved as (
         )
 ),
 
+audited as (
+    select
+        test_results.*,
+        resolved.is_resident_before,
+        resolved.is_resident_after,
+        resolved.is_migration_direction,
+        resolved.is_migration,
+        resolved.resolved_date,
+        resolved.status_before_resolved_date
+    from test_results
+    inner join resolved
+        on
+            test_results.person_id = resolved.person_id
+            and test_results.crossing_seq = resolved.crossing_seq
+),
+
 final as (
     select
         keyed.crossing_id,
         keyed.person_key,
         keyed.direction,
         keyed.crossing_date,
-        resolved.is_resident_before,
-        resolved.is_resident_after,
-        resolved.is_migration,
-        resolved.resolved_date,
-        resolved.resolved_date <= parameters.vintage as is_final,
+        audited.is_resident_before,
+        audited.is_resident_after,
+        audited.is_migration,
+        audited.resolved_date,
+        audited.resolved_date <= parameters.vintage as is_final,
         keyed.is_repaired,
         -- audit
         keyed.crossing_time,
-        cast(resolved.crossing_seq as integer) as crossing_seq,
+        cast(audited.crossing_seq as integer) as crossing_seq,
         keyed.is_citizen,
         keyed.visa_type,
-        resolved.is_resident_at_start,
-        resolved.is_migration_direction,
+        audited.is_resident_at_start,
+        audited.is_migration_direction,
         case
-            when resolved.is_migration_direction then resolved.test_outcome
+            when audited.is_migration_direction then audited.test_outcome
             else 'not_migration_direction'
         end as resolution_rule,
         case
-            when resolved.is_migration_direction then cast(resolved.test_days_migration_side as integer)
+            when audited.is_migration_direction then cast(audited.test_days_migration_side as integer)
         end as days_on_migration_side,
         case
-            when resolved.is_migration_direction then cast(resolved.test_days_other_side as integer)
+            when audited.is_migration_direction then cast(audited.test_days_other_side as integer)
         end as days_on_other_side,
         cast(
             least(
-                resolved.migration_side_observed - resolved.migration_side_before,
-                resolved.test_days_migration_side
+                audited.migration_side_observed - audited.migration_side_before,
+                audited.test_days_migration_side
             ) as integer
         ) as days_on_migration_side_to_vintage,
         greatest(
-            coalesce(resolved.status_before_resolved_date, resolved.crossing_date), resolved.crossing_date
+            coalesce(audited.status_before_resolved_date, audited.crossing_date), audited.crossing_date
         ) as status_before_resolved_date,
         parameters.vintage
-    from resolved
+    from audited
     inner join keyed
         on
-            resolved.person_id = keyed.person_id
-            and resolved.crossing_order = keyed.crossing_order
+            audited.person_id = keyed.person_id
+            and audited.crossing_order = keyed.crossing_order
     cross join parameters
 )
 

@@ -50,7 +50,9 @@ final as (
         holder_crossings.last_direction,
         holder_crossings.last_crossing_date,
         case
-            when coalesce(holder_crossings.arrivals_since_issue, 0) = 0 then 'no arrival since the permit began'
+            when
+                coalesce(holder_crossings.arrivals_since_issue, 0) = 0
+                then 'no arrival since the permit began'
             else 'departed and not returned'
         end as absence_sign,
         parameters.vintage

@@ -168,8 +168,7 @@ final as (
         with_death.resident_from,
         with_death.resident_to,
         with_death.residence_basis,
-        with_death.resident_to is not null
-        and with_death.resident_to = with_death.death_date as is_ended_by_death
+        coalesce(with_death.resident_to = with_death.death_date, false) as is_ended_by_death
     from with_death
     where with_death.resident_to is null or with_death.resident_to > with_death.resident_from
 )

@@ -20,13 +20,17 @@ crossing_counts as (
             where classification.is_migration and classification.direction = 'ARR' and classification.is_final
         ) as immigrations_final,
         count(*) filter (
-            where classification.is_migration and classification.direction = 'ARR' and not classification.is_final
+            where classification.is_migration
+            and classification.direction = 'ARR'
+            and not classification.is_final
         ) as immigrations_provisional,
         count(*) filter (
             where classification.is_migration and classification.direction = 'DEP' and classification.is_final
         ) as emigrations_final,
         count(*) filter (
-            where classification.is_migration and classification.direction = 'DEP' and not classification.is_final
+            where classification.is_migration
+            and classification.direction = 'DEP'
+            and not classification.is_final
         ) as emigrations_provisional,
         count(*) filter (where classification.resolution_rule = 'death') as tests_ended_by_death,
         count(*) filter (
@@ -70,7 +74,11 @@ descriptions as (
         ('immigrations_provisional', 'migrations', 'immigrations with a provisional classification'),
         ('emigrations_final', 'migrations', 'emigrations with a final classification'),
         ('emigrations_provisional', 'migrations', 'emigrations with a provisional classification'),
-        ('tests_ended_by_death', 'tests', 'tests ended unresolved by the death of the person (not a migration)'),
+        (
+            'tests_ended_by_death',
+            'tests',
+            'tests ended unresolved by the death of the person (not a migration)'
+        ),
         (
             'tests_single_crossing_short',
             'tests',
