@@ -15,7 +15,8 @@ def components(nodes: pd.Series, left: pd.Series, right: pd.Series) -> pd.DataFr
     are the edges (each end must be in ``nodes``). Returns ``node`` and
     ``component`` (0-based int64, numbered in order of first node).
     """
-    labels, uniques = pd.factorize(pd.concat([nodes, left, right], ignore_index=True))
+    # sorted labels: the numbering must not depend on the order rows arrive in
+    labels, uniques = pd.factorize(pd.concat([nodes, left, right], ignore_index=True), sort=True)
     n = len(uniques)
     n_nodes = len(nodes)
     a = labels[n_nodes : n_nodes + len(left)]
