@@ -28,19 +28,3 @@
 {% macro residence_days_band_bounds() -%}
     {{ return([0, 30, 90, 180, 270, 365]) }}
 {%- endmacro %}
-
-{#- SQL expression: the band label of a number of days. -#}
-{% macro residence_days_band(days_expression) -%}
-    {%- set bounds = residence_days_band_bounds() -%}
-    case
-    {%- for lower in bounds | reverse %}
-        {%- set position = bounds | length - loop.index %}
-        {%- if position + 1 < bounds | length %}
-            {%- set label = 'D' ~ '%03d' | format(lower) ~ 'T' ~ '%03d' | format(bounds[position + 1] - 1) %}
-        {%- else %}
-            {%- set label = 'D_GE' ~ '%03d' | format(lower) %}
-        {%- endif %}
-        when {{ days_expression }} >= {{ lower }} then '{{ label }}'
-    {%- endfor %}
-    end
-{%- endmacro %}

@@ -32,6 +32,22 @@ crossings as (
     select * from {{ ref('int_crossings_repaired') }}
 ),
 
+-- the descriptive columns, joined back last (a second import keeps the
+-- wide rows out of the heavy steps)
+crossing_details as (
+    select
+        person_key,
+        crossing_order,
+        crossing_id,
+        direction,
+        crossing_date,
+        crossing_time,
+        is_citizen,
+        visa_type,
+        is_repaired
+    from {{ ref('int_crossings_repaired') }}
+),
+
 parameters as (
     select
         {{ residence_vintage(ref('int_crossings_repaired')) }} as vintage,
@@ -41,15 +57,12 @@ parameters as (
 observed as (
     select
         crossings.person_key,
-        crossings.crossing_id,
         crossings.direction,
-        crossings.crossing_time,
         crossings.crossing_date,
         crossings.crossing_order,
         crossings.is_citizen,
         crossings.visa_type,
         crossings.has_valid_work_permit,
-        crossings.is_repaired,
         -- a death counts once it is known at the cut-off
         case
             when crossings.death_date <= parameters.vintage then crossings.death_date
@@ -96,8 +109,8 @@ persons as (
         person_crossings.person_key,
         row_number() over (order by person_crossings.person_key) as person_id,
         person_crossings.crossing_count,
-        person_crossings.first_crossing.direction as first_direction,
-        person_crossings.first_crossing.day_number as first_day_number,
+        person_crossings.first_crossing['direction'] as first_direction,
+        person_crossings.first_crossing['day_number'] as first_day_number,
         person_crossings.known_death_date,
         {%- if truncate_at_death %}
         person_crossings.known_death_date as horizon_death_date,
@@ -106,19 +119,19 @@ persons as (
         {%- endif %}
         -- status at the start of observation, from the first crossing
         case
-            when person_crossings.first_crossing.direction = 'DEP'
+            when person_crossings.first_crossing['direction'] = 'DEP'
                 then
-                    coalesce(person_crossings.first_crossing.is_citizen, false)
-                    or person_crossings.first_crossing.crossing_date - parameters.observation_start_date
+                    coalesce(person_crossings.first_crossing['is_citizen'], false)
+                    or person_crossings.first_crossing['crossing_date'] - parameters.observation_start_date
                     >= {{ threshold_days }}
                     or coalesce(
-                        person_crossings.first_crossing.visa_type in {{ residence_resident_visa_types() }},
+                        person_crossings.first_crossing['visa_type'] in {{ residence_resident_visa_types() }},
                         false
                     )
-                    or coalesce(person_crossings.first_crossing.has_valid_work_permit, false)
+                    or coalesce(person_crossings.first_crossing['has_valid_work_permit'], false)
             else
-                coalesce(person_crossings.first_crossing.is_citizen, false)
-                and person_crossings.first_crossing.crossing_date - parameters.observation_start_date
+                coalesce(person_crossings.first_crossing['is_citizen'], false)
+                and person_crossings.first_crossing['crossing_date'] - parameters.observation_start_date
                 < {{ threshold_days }}
         end as is_resident_at_start,
         -- the spell after the last crossing as the rule assumes it ...
@@ -136,7 +149,7 @@ persons as (
                             {%- else %}
                             parameters.vintage
                             {%- endif %}
-                        ) - person_crossings.last_crossing.crossing_date
+                        ) - person_crossings.last_crossing['crossing_date']
                     )
                 {%- if truncate_at_death %}
                 -- a death ends the stay assumed after the last crossing
@@ -145,7 +158,8 @@ persons as (
                         0,
                         least(
                             {{ window_days }},
-                            person_crossings.known_death_date - person_crossings.last_crossing.crossing_date
+                            person_crossings.known_death_date
+                            - person_crossings.last_crossing['crossing_date']
                         )
                     )
                 {%- endif %}
@@ -158,7 +172,7 @@ persons as (
             greatest(
                 0,
                 least(parameters.vintage, coalesce(person_crossings.known_death_date, parameters.vintage))
-                - person_crossings.last_crossing.crossing_date
+                - person_crossings.last_crossing['crossing_date']
             ) as bigint
         ) as last_spell_observed_days,
         -- days in / abroad over all closed spells (directions alternate:
@@ -167,34 +181,34 @@ persons as (
         person_crossings.departure_day_sum
         - case
             when
-                person_crossings.first_crossing.direction = 'DEP'
-                then person_crossings.first_crossing.day_number
+                person_crossings.first_crossing['direction'] = 'DEP'
+                then person_crossings.first_crossing['day_number']
             else 0
         end
         - person_crossings.arrival_day_sum
         + case
             when
-                person_crossings.last_crossing.direction = 'ARR'
-                then person_crossings.last_crossing.day_number
+                person_crossings.last_crossing['direction'] = 'ARR'
+                then person_crossings.last_crossing['day_number']
             else 0
         end
             as closed_in_days,
         person_crossings.arrival_day_sum
         - case
             when
-                person_crossings.first_crossing.direction = 'ARR'
-                then person_crossings.first_crossing.day_number
+                person_crossings.first_crossing['direction'] = 'ARR'
+                then person_crossings.first_crossing['day_number']
             else 0
         end
         - person_crossings.departure_day_sum
         + case
             when
-                person_crossings.last_crossing.direction = 'DEP'
-                then person_crossings.last_crossing.day_number
+                person_crossings.last_crossing['direction'] = 'DEP'
+                then person_crossings.last_crossing['day_number']
             else 0
         end
             as closed_out_days,
-        person_crossings.last_crossing.direction as last_direction
+        person_crossings.last_crossing['direction'] as last_direction
     from person_crossings
     cross join parameters
 ),
@@ -202,7 +216,10 @@ persons as (
 keyed as (
     select
         persons.person_id,
-        observed.*
+        observed.crossing_order,
+        observed.direction,
+        observed.crossing_date,
+        observed.day_number
     from observed
     inner join persons
         on observed.person_key = persons.person_key
@@ -494,21 +511,21 @@ audited as (
 
 final as (
     select
-        keyed.crossing_id,
-        keyed.person_key,
-        keyed.direction,
-        keyed.crossing_date,
+        crossing_details.crossing_id,
+        crossing_details.person_key,
+        crossing_details.direction,
+        crossing_details.crossing_date,
         audited.is_resident_before,
         audited.is_resident_after,
         audited.is_migration,
         audited.resolved_date,
         audited.resolved_date <= parameters.vintage as is_final,
-        keyed.is_repaired,
+        crossing_details.is_repaired,
         -- audit
-        keyed.crossing_time,
+        crossing_details.crossing_time,
         cast(audited.crossing_seq as integer) as crossing_seq,
-        keyed.is_citizen,
-        keyed.visa_type,
+        crossing_details.is_citizen,
+        crossing_details.visa_type,
         audited.is_resident_at_start,
         audited.is_migration_direction,
         case
@@ -532,10 +549,12 @@ final as (
         ) as status_before_resolved_date,
         parameters.vintage
     from audited
-    inner join keyed
+    inner join persons
+        on audited.person_id = persons.person_id
+    inner join crossing_details
         on
-            audited.person_id = keyed.person_id
-            and audited.crossing_order = keyed.crossing_order
+            persons.person_key = crossing_details.person_key
+            and audited.crossing_order = crossing_details.crossing_order
     cross join parameters
 )
 

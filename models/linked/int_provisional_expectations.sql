@@ -11,7 +11,11 @@ classification as (
 ),
 
 bands as (
-    select *
+    select
+        band_list.band_index,
+        band_list.band_code,
+        band_list.lower_days,
+        band_list.upper_days
     from (
         values
         {%- for lower in bounds %}
@@ -28,7 +32,7 @@ bands as (
             {%- endif %}
         ){{ "," if not loop.last }}
         {%- endfor %}
-    ) as bands (band_index, band_code, lower_days, upper_days)
+    ) as band_list (band_index, band_code, lower_days, upper_days)
 ),
 
 crossings as (

@@ -35,8 +35,12 @@ crossing_counts as (
         count(*) filter (where classification.resolution_rule = 'death') as tests_ended_by_death,
         count(*) filter (
             where classification.resolution_rule = 'single_crossing_elapsed'
-        ) as tests_single_crossing_short,
-        max(classification.vintage) as vintage
+        ) as tests_single_crossing_short
+    from classification
+),
+
+cut_off as (
+    select max(classification.vintage) as vintage
     from classification
 ),
 
@@ -52,7 +56,7 @@ repair_counts as (
 measures as (
     unpivot (
         select
-            crossing_counts.* exclude (vintage),
+            crossing_counts.*,
             repair_counts.*
         from crossing_counts
         cross join repair_counts
@@ -62,7 +66,10 @@ measures as (
 ),
 
 descriptions as (
-    select *
+    select
+        labels.metric_code,
+        labels.metric_group,
+        labels.metric_description
     from (
         values
         ('crossings_input', 'volume', 'crossings in the linked input (voids and duplicates removed)'),
@@ -87,7 +94,7 @@ descriptions as (
         ('repairs_missing_departure', 'repairs', 'departures inserted between two arrivals'),
         ('repairs_missing_arrival', 'repairs', 'arrivals inserted between two departures'),
         ('persons_with_repairs', 'repairs', 'persons with at least one inserted crossing')
-    ) as descriptions (metric_code, metric_group, metric_description)
+    ) as labels (metric_code, metric_group, metric_description)
 ),
 
 final as (
@@ -96,11 +103,11 @@ final as (
         descriptions.metric_group,
         cast(measures.metric_value as bigint) as metric_value,
         descriptions.metric_description,
-        crossing_counts.vintage
+        cut_off.vintage
     from descriptions
     inner join measures
         on descriptions.metric_code = measures.metric_code
-    cross join crossing_counts
+    cross join cut_off
 )
 
 select * from final
