@@ -187,3 +187,15 @@ def test_no_personal_data_leaves_in_any_export(built_warehouse):
     exports = built_warehouse.parent / "exports"
     hits = scan_for_personal_data([exports / "current"], forbidden)
     assert hits == []
+
+
+def test_linkage_precision_and_recall_over_crossings(built_warehouse, sample_delivery):
+    from migstat.linkage.evaluate import pairwise_score
+
+    truth = sample_delivery.parent / f"{sample_delivery.name}_truth" / "record_person.parquet"
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        con.execute(f"create temp view truth as select * from read_parquet('{truth.as_posix()}')")
+        score = pairwise_score(con, "linked.person_links", "truth", ("border_crossings",))
+    assert score.true_pairs > 10_000
+    assert score.precision >= 0.995, score
+    assert score.recall >= 0.995, score

@@ -7,6 +7,7 @@
     ['age_group'],
     ['citizenship'],
     ['citizenship', 'sex'],
+    ['age_group', 'sex'],
     ['citizenship_group'],
 ] %}
 {%- set all_dimensions = ['sex', 'age_group', 'citizenship', 'citizenship_group', 'reason'] %}

@@ -1,7 +1,9 @@
 -- Each one-way breakdown of an indicator and period adds up to its total,
--- and the citizenship-by-sex cells add up to the by-citizenship cells.
--- One row per breakdown that does not, with both sums.
+-- and the cells of each two-way table (citizenship by sex, age group by
+-- sex) add up to the one-way cells of their first dimension. One row per
+-- breakdown that does not, with both sums.
 {%- set dimensions = ['sex', 'age_group', 'citizenship', 'citizenship_group', 'reason'] %}
+{%- set two_way_tables = [('citizenship', 'sex'), ('age_group', 'sex')] %}
 
 with
 
@@ -17,9 +19,10 @@ totals as (
         obs_value as total_value
     from statistics
     where
-    {%- for dimension in dimensions %}
-        {{ dimension }} = '_T'{% if not loop.last %} and{% endif %}
-    {%- endfor %}
+        indicator_code is not null
+        {%- for dimension in dimensions %}
+        and {{ dimension }} = '_T'
+        {%- endfor %}
 ),
 
 one_way_sums as (
@@ -43,31 +46,36 @@ one_way_sums as (
     {%- endfor %}
 ),
 
-two_way_sums as (
+two_way_checks as (
+    {%- for first, second in two_way_tables %}
+    {%- if not loop.first %}
+    union all
+    {%- endif %}
     select
-        indicator_code,
-        freq,
-        time_period,
-        citizenship,
-        sum(obs_value) as parts_value
-    from statistics
+        cells.indicator_code,
+        cells.freq,
+        cells.time_period,
+        '{{ first }} by {{ second }}: ' || cells.{{ first }} as breakdown,
+        sum(cells.obs_value) as parts_value,
+        any_value(margins.obs_value) as total_value
+    from statistics as cells
+    left join statistics as margins
+        on
+            cells.indicator_code = margins.indicator_code
+            and cells.freq = margins.freq
+            and cells.time_period = margins.time_period
+            and cells.{{ first }} = margins.{{ first }}
+            {%- for other in dimensions if other != first %}
+            and margins.{{ other }} = '_T'
+            {%- endfor %}
     where
-        citizenship <> '_T' and sex <> '_T'
-        and age_group = '_T' and citizenship_group = '_T' and reason = '_T'
-    group by indicator_code, freq, time_period, citizenship
-),
-
-by_citizenship as (
-    select
-        indicator_code,
-        freq,
-        time_period,
-        citizenship,
-        obs_value as total_value
-    from statistics
-    where
-        citizenship <> '_T' and sex = '_T'
-        and age_group = '_T' and citizenship_group = '_T' and reason = '_T'
+        cells.{{ first }} <> '_T'
+        and cells.{{ second }} <> '_T'
+        {%- for other in dimensions if other not in (first, second) %}
+        and cells.{{ other }} = '_T'
+        {%- endfor %}
+    group by cells.indicator_code, cells.freq, cells.time_period, cells.{{ first }}
+    {%- endfor %}
 ),
 
 failures as (
@@ -85,19 +93,12 @@ failures as (
     where abs(one_way_sums.parts_value - coalesce(totals.total_value, 0)) > 1e-3
     union all
     select
-        'citizenship_by_sex_does_not_add_up' as failure_type,
-        two_way_sums.indicator_code || ' ' || two_way_sums.time_period || ' '
-        || two_way_sums.citizenship || ': sexes ' || two_way_sums.parts_value::varchar
-        || ' <> citizenship total ' || coalesce(by_citizenship.total_value, 0)::varchar
+        'two_way_table_does_not_add_up' as failure_type,
+        indicator_code || ' ' || time_period || ' ' || breakdown || ': cells '
+        || parts_value::varchar || ' <> margin ' || coalesce(total_value, 0)::varchar
             as failure_description
-    from two_way_sums
-    left join by_citizenship
-        on
-            two_way_sums.indicator_code = by_citizenship.indicator_code
-            and two_way_sums.freq = by_citizenship.freq
-            and two_way_sums.time_period = by_citizenship.time_period
-            and two_way_sums.citizenship = by_citizenship.citizenship
-    where abs(two_way_sums.parts_value - coalesce(by_citizenship.total_value, 0)) > 1e-3
+    from two_way_checks
+    where abs(parts_value - coalesce(total_value, 0)) > 1e-3
 ),
 
 final as (

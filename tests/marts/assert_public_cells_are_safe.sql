@@ -38,22 +38,21 @@ relation_members as (
         {{ other }} = '_T'{% if not loop.last %} and{% endif %}
     {%- endfor %}
     {%- endfor %}
+    {%- for first, second in [('citizenship', 'sex'), ('age_group', 'sex')] %}
+    {%- for fixed, summed in [(first, second), (second, first)] %}
     union all
     select
-        indicator_code || ' ' || time_period || ' citizenship ' || citizenship || ' by sex' as relation,
+        indicator_code || ' ' || time_period || ' {{ fixed }} ' || {{ fixed }}
+        || ' by {{ summed }}' as relation,
         conf_status
     from public
     where
-        citizenship <> '_T'
-        and age_group = '_T' and citizenship_group = '_T' and reason = '_T'
-    union all
-    select
-        indicator_code || ' ' || time_period || ' sex ' || sex || ' by citizenship' as relation,
-        conf_status
-    from public
-    where
-        sex <> '_T'
-        and age_group = '_T' and citizenship_group = '_T' and reason = '_T'
+        {{ fixed }} <> '_T'
+        {%- for other in dimensions if other not in (first, second) %}
+        and {{ other }} = '_T'
+        {%- endfor %}
+    {%- endfor %}
+    {%- endfor %}
 ),
 
 exposed as (

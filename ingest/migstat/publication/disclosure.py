@@ -7,8 +7,8 @@ published.
 Secondary suppression: the published table holds, for each indicator and
 period, additive relations between cells: the total equals the sum of the
 cells of each one-way breakdown (sex, age group, citizenship, citizenship
-group, reason), and the citizenship-by-sex cells add up to the by-sex
-cells (along citizenship) and to the by-citizenship cells (along sex). A
+group, reason), and the cells of each two-way table (citizenship by sex,
+age group by sex) add up to the one-way cells along either dimension. A
 relation with exactly one suppressed member would give that member away by
 subtraction, so the smallest other non-zero part of that relation is
 suppressed too (status ``D``); if no such part is left, its total is. This
@@ -33,6 +33,8 @@ KEY = [
     "reason",
 ]
 ONE_WAY = ["sex", "age_group", "citizenship", "citizenship_group", "reason"]
+# the two-way tables published: citizenship by sex, age group by sex
+TWO_WAY = [("citizenship", "sex"), ("age_group", "sex")]
 TOTAL = "_T"
 
 
@@ -66,47 +68,31 @@ def _relations(cells: pd.DataFrame) -> pd.DataFrame:
             )
         )
 
-    two_way = (n_total == len(ONE_WAY) - 2) & ~is_total["citizenship"] & ~is_total["sex"]
-    by_sex = (n_total == len(ONE_WAY) - 1) & ~is_total["sex"]
-    by_cit = (n_total == len(ONE_WAY) - 1) & ~is_total["citizenship"]
-    # along citizenship, for each sex: sum over citizenships = by-sex cell
-    parts.append(
-        pd.DataFrame(
-            {
-                "relation": period[two_way] + "|sex=" + cells["sex"][two_way],
-                "cell": cells.index[two_way],
-                "is_total": False,
-            }
-        )
-    )
-    parts.append(
-        pd.DataFrame(
-            {
-                "relation": period[by_sex] + "|sex=" + cells["sex"][by_sex],
-                "cell": cells.index[by_sex],
-                "is_total": True,
-            }
-        )
-    )
-    # along sex, for each citizenship: sum over sexes = by-citizenship cell
-    parts.append(
-        pd.DataFrame(
-            {
-                "relation": period[two_way] + "|cit=" + cells["citizenship"][two_way],
-                "cell": cells.index[two_way],
-                "is_total": False,
-            }
-        )
-    )
-    parts.append(
-        pd.DataFrame(
-            {
-                "relation": period[by_cit] + "|cit=" + cells["citizenship"][by_cit],
-                "cell": cells.index[by_cit],
-                "is_total": True,
-            }
-        )
-    )
+    for row_dim, column_dim in TWO_WAY:
+        two_way = (n_total == len(ONE_WAY) - 2) & ~is_total[row_dim] & ~is_total[column_dim]
+        for fixed, summed in ((row_dim, column_dim), (column_dim, row_dim)):
+            # for each value of `fixed`: the cells over `summed` add up to the
+            # one-way cell of that value of `fixed`
+            margin = (n_total == len(ONE_WAY) - 1) & ~is_total[fixed]
+            name = f"|{fixed}x{summed}="
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "relation": period[two_way] + name + cells[fixed][two_way],
+                        "cell": cells.index[two_way],
+                        "is_total": False,
+                    }
+                )
+            )
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "relation": period[margin] + name + cells[fixed][margin],
+                        "cell": cells.index[margin],
+                        "is_total": True,
+                    }
+                )
+            )
     relations = pd.concat(parts, ignore_index=True)
     # a relation needs parts to say anything
     has_parts = relations.groupby("relation")["is_total"].transform(lambda s: (~s).any())
