@@ -86,3 +86,62 @@ def citizenship_accuracy(warehouse: Path, truth: Path, top: int = 5) -> pd.DataF
             order by indicator_code, freq, size_rank
             """
         ).df()
+
+
+def classification_accuracy(warehouse: Path, truth: Path) -> pd.DataFrame:
+    """Final verdicts on delivered crossings against the true ones.
+
+    One row per direction, citizenship group and visa type: crossings with
+    a final classification, false migrations (the warehouse says migration,
+    the truth not) and missed migrations. Inserted crossings (``REPAIR-...``)
+    have no true counterpart and are left out.
+    """
+    crossings = (truth / "crossings_true.parquet").as_posix().replace("'", "''")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.sql(
+            f"""
+            select
+                c.direction,
+                case when c.is_citizen then 'CIT' else 'FOR' end as citizenship_group,
+                c.visa_type,
+                count(*) as crossings_final,
+                count(*) filter (where c.is_migration and not t.is_migration) as false_migrations,
+                count(*) filter (where not c.is_migration and t.is_migration) as missed_migrations
+            from linked.crossing_classification as c
+            inner join read_parquet('{crossings}') as t using (crossing_id)
+            where c.is_final
+            group by all
+            order by false_migrations + missed_migrations desc, crossings_final desc
+            """
+        ).df()
+
+
+def linkage_splits(warehouse: Path, truth: Path) -> pd.DataFrame:
+    """How far the person keys of the border crossings are from the true persons.
+
+    ``split_persons``: true persons whose crossings carry more than one person
+    key (each key sees half a history); ``merged_keys``: person keys whose
+    crossings belong to more than one true person.
+    """
+    records = (truth / "record_person.parquet").as_posix().replace("'", "''")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.sql(
+            f"""
+            with x as (
+                select p.person_key, r.true_person_id
+                from linked.int_person_crossings as p
+                inner join read_parquet('{records}') as r
+                    on r.source_system = 'border_crossings' and r.source_record_id = p.crossing_id
+            )
+            select
+                count(distinct true_person_id) as true_persons,
+                count(distinct person_key) as person_keys,
+                (select count(*) from (
+                    select true_person_id from x group by 1 having count(distinct person_key) > 1
+                )) as split_persons,
+                (select count(*) from (
+                    select person_key from x group by 1 having count(distinct true_person_id) > 1
+                )) as merged_keys
+            from x
+            """
+        ).df()

@@ -101,7 +101,8 @@ def _relations(cells: pd.DataFrame) -> pd.DataFrame:
 
 def suppress(statistics: pd.DataFrame, min_cell_size: int = 5) -> pd.DataFrame:
     """Return ``statistics`` with ``conf_status`` (F, C, D) and a suppressed ``obs_value``."""
-    cells = statistics.reset_index(drop=True).copy()
+    # a fixed order: ties between equal cells are broken by position
+    cells = statistics.sort_values(KEY, kind="stable").reset_index(drop=True)
     value = cells["obs_value"].to_numpy(dtype=float)
     status = np.full(len(cells), "F", dtype=object)
     is_net = (cells["indicator_code"] == "NET_MIG").to_numpy()
