@@ -28,3 +28,28 @@
 {% macro residence_days_band_bounds() -%}
     {{ return([0, 30, 90, 180, 270, 365]) }}
 {%- endmacro %}
+
+{#- A crossing on a residence-type footing (doc: residence_repair_rule):
+    the traveller is a citizen (or crosses as one), holds a residence-type
+    visa (`residence_resident_visa_types`), or holds a work permit valid
+    that day. Everyone else is on a visitor footing. -#}
+{% macro residence_footing(is_citizen, visa_type, has_valid_work_permit) -%}
+    (
+        coalesce({{ is_citizen }}, false)
+        or coalesce({{ visa_type }} = 'CITIZEN', false)
+        or coalesce(
+            {{ visa_type }} in {{ residence_resident_visa_types() }},
+            false
+        )
+        or coalesce({{ has_valid_work_permit }}, false)
+    )
+{%- endmacro %}
+
+{#- The group whose typical durations stand in for a lost crossing:
+    `CITIZEN` for citizens, else the visa type (`_U` when missing). -#}
+{% macro residence_duration_group(is_citizen, visa_type) -%}
+    case
+        when coalesce({{ is_citizen }}, false) or {{ visa_type }} = 'CITIZEN' then 'CITIZEN'
+        else coalesce({{ visa_type }}, '_U')
+    end
+{%- endmacro %}

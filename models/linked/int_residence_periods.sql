@@ -1,8 +1,9 @@
 -- Periods of usual residence per person (doc: residence_periods):
 -- from the classified crossings (status at the start of observation and
 -- every change of status), for persons with no observed crossing from
--- citizenship (citizens) or work permits (foreigners); death ends them.
--- resident_to is exclusive; null means still resident.
+-- citizenship (citizens) or work permits (foreigners); no one is resident
+-- before birth, and death ends residence. resident_to is exclusive; null
+-- means still resident.
 with
 
 classification as (
@@ -148,7 +149,12 @@ all_periods as (
 with_death as (
     select
         all_periods.person_key,
-        all_periods.resident_from,
+        -- no one is a usual resident before birth (a birth date known to
+        -- the year or month only counts from its first day)
+        case
+            when persons.birth_date > all_periods.resident_from then persons.birth_date
+            else all_periods.resident_from
+        end as resident_from,
         -- death ends residence on the date of death
         case
             when persons.death_date is null then all_periods.resident_to

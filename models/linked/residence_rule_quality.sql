@@ -48,18 +48,71 @@ repair_counts as (
     select
         count(*) filter (where repaired.repair_kind = 'missing_departure') as repairs_missing_departure,
         count(*) filter (where repaired.repair_kind = 'missing_arrival') as repairs_missing_arrival,
+        count(*) filter (
+            where repaired.repair_kind = 'imputed_departure_visitor'
+        ) as imputed_departures_visitor,
+        count(*) filter (
+            where repaired.repair_kind = 'imputed_departure_permit_ended'
+        ) as imputed_departures_permit_ended,
+        count(*) filter (where repaired.repair_kind = 'imputed_arrival_visitor') as imputed_arrivals_visitor,
+        count(*) filter (
+            where repaired.repair_kind = 'imputed_arrival_permit_start'
+        ) as imputed_arrivals_permit_start,
+        count(*) filter (
+            where repaired.is_repaired and repaired.repair_basis = 'declared_stay'
+        ) as repairs_placed_by_declared_stay,
+        count(*) filter (
+            where repaired.is_repaired
+            and (repaired.repair_basis like 'resident_trip:%' or repaired.repair_basis like 'visitor_stay:%')
+        ) as repairs_placed_by_typical_duration,
+        count(*) filter (
+            where repaired.is_repaired and repaired.repair_basis = 'midpoint'
+        ) as repairs_placed_at_midpoint,
         count(distinct repaired.person_key) filter (where repaired.is_repaired) as persons_with_repairs,
         count(*) filter (where not repaired.is_repaired) as crossings_input
     from repaired
+),
+
+repair_outcomes as (
+    -- migrations that an inserted crossing is, or that are counted on a
+    -- person whose sequence was repaired
+    select
+        count(*) filter (where classification.is_repaired and classification.is_migration)
+            as repaired_crossings_migrations,
+        count(*) filter (
+            where classification.is_migration
+            and classification.person_key in (
+                select repaired.person_key from repaired
+                where repaired.is_repaired
+            )
+        ) as migrations_of_persons_with_repairs
+    from classification
+),
+
+typical as (
+    pivot (
+        select
+            typical_durations.duration_kind || '_median_days' as measure,
+            typical_durations.median_days
+        from {{ ref('int_typical_durations') }} as typical_durations
+        where typical_durations.duration_group = '_T'
+    )
+    on measure in ('resident_trip_median_days', 'visitor_stay_median_days')
+    using any_value(median_days)
 ),
 
 measures as (
     unpivot (
         select
             crossing_counts.*,
-            repair_counts.*
+            repair_counts.*,
+            repair_outcomes.*,
+            cast(typical.resident_trip_median_days as bigint) as typical_resident_trip_days,
+            cast(typical.visitor_stay_median_days as bigint) as typical_visitor_stay_days
         from crossing_counts
         cross join repair_counts
+        cross join repair_outcomes
+        cross join typical
     )
     on columns(*)
     into name metric_code value metric_value
@@ -93,7 +146,54 @@ descriptions as (
         ),
         ('repairs_missing_departure', 'repairs', 'departures inserted between two arrivals'),
         ('repairs_missing_arrival', 'repairs', 'arrivals inserted between two departures'),
-        ('persons_with_repairs', 'repairs', 'persons with at least one inserted crossing')
+        (
+            'imputed_departures_visitor',
+            'repairs',
+            'departures imputed after a visitor''s last arrival (older than visitor_max_stay_days)'
+        ),
+        (
+            'imputed_departures_permit_ended',
+            'repairs',
+            'departures imputed at the end of a foreign worker''s last work permit'
+        ),
+        (
+            'imputed_arrivals_visitor',
+            'repairs',
+            'arrivals imputed before a visitor''s first departure (later than visitor_max_stay_days)'
+        ),
+        (
+            'imputed_arrivals_permit_start',
+            'repairs',
+            'arrivals imputed at the start of the first work permit before a worker''s first departure'
+        ),
+        (
+            'repairs_placed_by_declared_stay',
+            'repairs',
+            'inserted crossings placed by the declared intended stay'
+        ),
+        (
+            'repairs_placed_by_typical_duration',
+            'repairs',
+            'inserted crossings placed by a typical resident trip or visitor stay (int_typical_durations)'
+        ),
+        (
+            'repairs_placed_at_midpoint',
+            'repairs',
+            'inserted crossings placed half-way (neighbours under two days apart, or no typical duration)'
+        ),
+        ('persons_with_repairs', 'repairs', 'persons with at least one inserted crossing'),
+        (
+            'repaired_crossings_migrations',
+            'repairs',
+            'inserted crossings that the rule classifies as migrations'
+        ),
+        (
+            'migrations_of_persons_with_repairs',
+            'repairs',
+            'migrations (delivered or inserted) of persons with at least one inserted crossing'
+        ),
+        ('typical_resident_trip_days', 'typical', 'median observed trip abroad of residents, all groups'),
+        ('typical_visitor_stay_days', 'typical', 'median observed stay of visitors, all groups')
     ) as labels (metric_code, metric_group, metric_description)
 ),
 
