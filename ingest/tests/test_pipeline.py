@@ -201,3 +201,34 @@ def test_linkage_precision_and_recall_over_crossings(built_warehouse, sample_del
     assert score.true_pairs > 10_000
     assert score.precision >= 0.995, score
     assert score.recall >= 0.995, score
+
+
+def test_final_figures_are_close_to_the_truth(built_warehouse, sample_delivery):
+    """Final totals against the statistics of the clean histories (issue 6).
+
+    Stocks within 1%, flows within 2% (summed over the periods of a
+    frequency); the five largest citizenships of each flow within 3%. The
+    migrant stock and the citizen-only stocks (CIT_ABROAD, RET_STOCK) are not
+    asserted yet: see docs/choices.md for what still separates them.
+    """
+    from migstat.evaluate import citizenship_accuracy, statistics_accuracy
+
+    truth = sample_delivery.parent / f"{sample_delivery.name}_truth"
+    totals = statistics_accuracy(built_warehouse, truth).set_index(["indicator_code", "freq"])
+    tolerances = {
+        ("RES_POP", "D"): 0.01,
+        ("IMM", "A"): 0.02,
+        ("EMI", "A"): 0.02,
+        ("TMP_ARR", "A"): 0.02,
+        ("IMM", "M"): 0.02,
+        ("EMI", "M"): 0.02,
+    }
+    for key, tolerance in tolerances.items():
+        error = totals.loc[key, "relative_error"]
+        assert abs(error) <= tolerance, f"{key}: {error:+.2%} (tolerance {tolerance:.0%})"
+    largest = citizenship_accuracy(built_warehouse, truth, top=5)
+    flows = largest[largest["indicator_code"].isin(["IMM", "EMI", "TMP_ARR"])]
+    flows = flows[flows["freq"] == "A"]
+    assert len(flows) == 15
+    worst = flows.loc[flows["relative_error"].abs().idxmax()]
+    assert abs(worst["relative_error"]) <= 0.03, worst.to_dict()
