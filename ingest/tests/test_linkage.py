@@ -20,7 +20,7 @@ import pytest
 
 from migstat.linkage import keys, model
 from migstat.linkage.evaluate import pairwise_score
-from migstat.linkage.graph import components
+from migstat.linkage.graph import component_labels, components
 
 LINKED_MODELS = [
     f"+{name}"
@@ -84,11 +84,41 @@ def test_committed_model_is_complete():
     assert saved["link_type"] == "dedupe_only"
     assert saved["blocking_rules_to_generate_predictions"]
     names = [c["output_column_name"] for c in saved["comparisons"]]
-    assert names == ["name", "birth_date", "sex", "citizenship"]
+    assert names == ["name", "birth_date", "sex", "citizenship", "document_period"]
     for comparison in saved["comparisons"]:
         for level in comparison["comparison_levels"]:
             if not level.get("is_null_level"):
                 assert level["m_probability"] > 0 and level["u_probability"] > 0
+    assert saved[model.METADATA_KEY]["training_profiles"] > 1000
+
+
+def test_prior_keeps_the_expected_matches_per_cluster():
+    saved = {"probability_two_random_records_match": 1e-6, model.METADATA_KEY: {}}
+    saved[model.METADATA_KEY]["training_profiles"] = 100_001
+    assert model.scaled_prior(saved, 100_001) == pytest.approx(1e-6)
+    # four times fewer clusters: each is four times likelier to match a random other
+    assert model.scaled_prior(saved, 25_001) == pytest.approx(4e-6)
+    assert model.scaled_prior(saved, 3) == pytest.approx(0.05)
+    saved["probability_two_random_records_match"] = 1e-4
+    assert model.scaled_prior(saved, 3) == 0.5  # capped
+
+
+def test_person_key_in_sql_equals_the_python_hmac(monkeypatch):
+    monkeypatch.delenv(keys.ENV_VAR, raising=False)
+    con = duckdb.connect()
+    values = ["border_crossings:BC00000000000001", "citizens:A123456", "work_permits:é"]
+    for key in (None, b"k", b"x" * 100):
+        expression = keys.person_key_sql("v", key)
+        got = [
+            con.execute(f"select {expression} from (select $1 as v)", [v]).fetchone()[0]
+            for v in values
+        ]
+        assert got == [keys.person_key(v, key) for v in values]
+
+
+def test_component_labels_follow_the_smallest_node_id():
+    labels = component_labels(5, [4, 0], [1, 3])
+    assert labels.tolist() == [0, 1, 2, 0, 1]
 
 
 # ------------------------------------------------------------ end to end

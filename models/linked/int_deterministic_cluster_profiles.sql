@@ -2,8 +2,13 @@
 -- attributes probabilistic linkage compares, chosen by the rule of
 -- int_persons (doc: linkage_attribute_rule): the citizens register first,
 -- then the work permits, then the most frequent value on the crossings
--- (a date of birth: the most precise first). Restricted: names and dates
--- of birth.
+-- (a date of birth: the most precise first), and the period in which the
+-- cluster's documents were used at the border (first and last crossing).
+-- Restricted: names and dates of birth.
+--
+-- One pass over the records: they are first tallied per cluster, document
+-- and combination of attributes (a few rows per cluster), and every choice
+-- is made on the tallies.
 with
 
 records as (
@@ -14,85 +19,103 @@ clusters as (
     select * from {{ ref('int_deterministic_clusters') }}
 ),
 
-clustered as (
+tallies as (
     select
         clusters.cluster_id,
-        records.*
+        records.document_node,
+        records.surname_std,
+        records.given_names_std,
+        records.full_name_std,
+        records.birth_date,
+        records.birth_date_precision,
+        records.sex,
+        records.citizenship_iso3,
+        min(records.attribute_priority) as attribute_priority,
+        count(*) as record_count,
+        count(*) filter (where records.source_system = 'border_crossings') as crossing_count,
+        min(records.record_id) as smallest_record_id,
+        min(records.record_date) as first_crossing_date,
+        max(records.record_date) as last_crossing_date
     from records
     inner join clusters
         on records.primary_node = clusters.node
+    group by all
 ),
 
 sizes as (
     select
-        clustered.cluster_id,
-        min(clustered.record_id) as smallest_record_id,
-        count(*) as record_count,
-        count(*) filter (where clustered.source_system = 'border_crossings') as crossing_count,
-        count(distinct clustered.document_node) as document_count
-    from clustered
-    group by clustered.cluster_id
+        tallies.cluster_id,
+        min(tallies.smallest_record_id) as smallest_record_id,
+        sum(tallies.record_count) as record_count,
+        sum(tallies.crossing_count) as crossing_count,
+        count(distinct tallies.document_node) as document_count,
+        min(tallies.first_crossing_date) as first_crossing_date,
+        max(tallies.last_crossing_date) as last_crossing_date
+    from tallies
+    group by tallies.cluster_id
 ),
 
 names as (
     select
-        clustered.cluster_id,
-        clustered.surname_std,
-        clustered.given_names_std,
-        clustered.full_name_std,
+        tallies.cluster_id,
+        tallies.surname_std,
+        tallies.given_names_std,
+        tallies.full_name_std,
         row_number() over (
-            partition by clustered.cluster_id
+            partition by tallies.cluster_id
             order by
-                min(clustered.attribute_priority) asc, count(*) desc, clustered.full_name_std asc,
-                clustered.surname_std asc
+                min(tallies.attribute_priority) asc, sum(tallies.record_count) desc,
+                tallies.full_name_std asc, tallies.surname_std asc
         ) as preference
-    from clustered
-    where clustered.full_name_std is not null
-    group by clustered.cluster_id, clustered.surname_std, clustered.given_names_std, clustered.full_name_std
+    from tallies
+    where tallies.full_name_std is not null
+    group by tallies.cluster_id, tallies.surname_std, tallies.given_names_std, tallies.full_name_std
 ),
 
 birth_dates as (
     select
-        clustered.cluster_id,
-        clustered.birth_date,
-        clustered.birth_date_precision,
+        tallies.cluster_id,
+        tallies.birth_date,
+        tallies.birth_date_precision,
         row_number() over (
-            partition by clustered.cluster_id
+            partition by tallies.cluster_id
             order by
-                min(clustered.attribute_priority) asc,
-                case clustered.birth_date_precision when 'D' then 1 when 'M' then 2 else 3 end asc,
-                count(*) desc,
-                clustered.birth_date asc
+                min(tallies.attribute_priority) asc,
+                case tallies.birth_date_precision when 'D' then 1 when 'M' then 2 else 3 end asc,
+                sum(tallies.record_count) desc,
+                tallies.birth_date asc
         ) as preference
-    from clustered
-    where clustered.birth_date is not null
-    group by clustered.cluster_id, clustered.birth_date, clustered.birth_date_precision
+    from tallies
+    where tallies.birth_date is not null
+    group by tallies.cluster_id, tallies.birth_date, tallies.birth_date_precision
 ),
 
 sexes as (
     select
-        clustered.cluster_id,
-        clustered.sex,
+        tallies.cluster_id,
+        tallies.sex,
         row_number() over (
-            partition by clustered.cluster_id
-            order by min(clustered.attribute_priority) asc, count(*) desc, clustered.sex asc
+            partition by tallies.cluster_id
+            order by min(tallies.attribute_priority) asc, sum(tallies.record_count) desc, tallies.sex asc
         ) as preference
-    from clustered
-    where clustered.sex <> '_U'
-    group by clustered.cluster_id, clustered.sex
+    from tallies
+    where tallies.sex <> '_U'
+    group by tallies.cluster_id, tallies.sex
 ),
 
 citizenships as (
     select
-        clustered.cluster_id,
-        clustered.citizenship_iso3,
+        tallies.cluster_id,
+        tallies.citizenship_iso3,
         row_number() over (
-            partition by clustered.cluster_id
-            order by min(clustered.attribute_priority) asc, count(*) desc, clustered.citizenship_iso3 asc
+            partition by tallies.cluster_id
+            order by
+                min(tallies.attribute_priority) asc, sum(tallies.record_count) desc,
+                tallies.citizenship_iso3 asc
         ) as preference
-    from clustered
-    where clustered.citizenship_iso3 <> '_U'
-    group by clustered.cluster_id, clustered.citizenship_iso3
+    from tallies
+    where tallies.citizenship_iso3 <> '_U'
+    group by tallies.cluster_id, tallies.citizenship_iso3
 ),
 
 final as (
@@ -108,7 +131,9 @@ final as (
         birth_dates.birth_date,
         birth_dates.birth_date_precision,
         coalesce(sexes.sex, '_U') as sex,
-        coalesce(citizenships.citizenship_iso3, '_U') as citizenship_iso3
+        coalesce(citizenships.citizenship_iso3, '_U') as citizenship_iso3,
+        sizes.first_crossing_date,
+        sizes.last_crossing_date
     from sizes
     left join names
         on sizes.cluster_id = names.cluster_id and names.preference = 1

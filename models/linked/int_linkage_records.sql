@@ -8,7 +8,8 @@
 -- `W|<work permit number>`. An identifier typed on a crossing that points
 -- at a register record with an incompatible birth year, sex or
 -- nationality is not trusted (a mistyped number must not merge two
--- persons); the record keeps its other nodes.
+-- persons); the record keeps its other nodes. `record_date` (the crossing
+-- date) dates the use of a document (doc: linkage_probabilistic_model).
 with
 
 crossings as (
@@ -65,6 +66,7 @@ crossing_records as (
         crossings.birth_date_precision,
         crossings.sex,
         crossings.citizenship_iso3,
+        crossings.crossing_date as record_date,
         3 as attribute_priority
     from crossings
     left join citizens
@@ -98,6 +100,7 @@ permit_records as (
         case when permit_names.birth_date is not null then 'D' end as birth_date_precision,
         permit_names.sex,
         permit_names.citizenship_iso3,
+        cast(null as date) as record_date,
         2 as attribute_priority
     from permit_names
 ),
@@ -124,6 +127,7 @@ citizen_records as (
         case when citizen_names.birth_date is not null then 'D' end as birth_date_precision,
         citizen_names.sex,
         citizen_names.citizenship_iso3,
+        cast(null as date) as record_date,
         1 as attribute_priority
     from citizen_names
 ),
@@ -145,6 +149,7 @@ passport_records as (
         cast(null as varchar) as birth_date_precision,
         '_U' as sex,
         '{{ var("reporting_country") }}' as citizenship_iso3,
+        cast(null as date) as record_date,
         4 as attribute_priority
     from passports
 ),
@@ -187,7 +192,10 @@ final as (
         unioned.birth_date_precision,
         unioned.sex,
         unioned.citizenship_iso3,
-        unioned.attribute_priority
+        unioned.attribute_priority,
+
+        -- when the record's document was used (crossings only)
+        unioned.record_date
     from unioned
 )
 

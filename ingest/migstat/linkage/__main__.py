@@ -25,7 +25,8 @@ def _profiles(warehouse: Path):
         table = con.sql(
             """
             select cluster_id, surname_std, given_names_std, full_name_std, birth_date,
-                birth_date_precision, sex, citizenship_iso3
+                birth_date_precision, sex, citizenship_iso3, first_crossing_date,
+                last_crossing_date
             from linked.int_deterministic_cluster_profiles
             where full_name_std is not null and birth_date is not null
             """
@@ -51,7 +52,9 @@ with nodes as (
         coalesce(mode(records.sex) filter (where records.sex <> '_U'), '_U') as sex,
         coalesce(
             mode(records.citizenship_iso3) filter (where records.citizenship_iso3 <> '_U'), '_U'
-        ) as citizenship_iso3
+        ) as citizenship_iso3,
+        min(records.record_date) as first_crossing_date,
+        max(records.record_date) as last_crossing_date
     from linked.int_linkage_records as records
     inner join linked.int_deterministic_clusters as clusters
         on records.primary_node = clusters.node

@@ -10,13 +10,20 @@ document number with the same person details.
 ``prepare`` derives the comparison columns, ``settings`` declares the
 comparisons and blocking rules, ``train`` estimates the parameters and
 ``predict`` scores the blocked pairs with the committed model
-(``linkage_model/person_model_v1.json``).
+(``linkage_model/person_model_v2.json``).
+
+The prior is stored with the number of cluster profiles it was estimated
+on (``migstat.training_profiles`` in the JSON) and rescaled to the size of
+the delivery that is scored (``scaled_prior``): the expected number of
+other clusters of the same person is what carries over from one delivery
+to another, not the probability that two random clusters match.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +31,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-MODEL_VERSION = "v1"
+MODEL_VERSION = "v2"
 MODEL_FILE = f"person_model_{MODEL_VERSION}.json"
 # the documented threshold (match weight, log2 of the Bayes factor); see
 # models/linked/_linked__docs.md, doc block linkage_probabilistic_model
-DEFAULT_THRESHOLD = 7.0
+DEFAULT_THRESHOLD = 6.0
 # pairs kept in the warehouse for the histogram and clerical review
 REVIEW_FLOOR = 0.0
 
@@ -41,6 +48,8 @@ PROFILE_COLUMNS = (
     "birth_date_precision",
     "sex",
     "citizenship_iso3",
+    "first_crossing_date",
+    "last_crossing_date",
 )
 
 # name skeleton: first letter, then consonants without H, W, Y, each run
@@ -55,23 +64,54 @@ create or replace macro _skeleton(w) as
     _collapse(left(w, 1) || regexp_replace(substr(w, 2), '[AEIOUYHW]', '', 'g'));
 """
 
+# the skeleton is computed once per distinct word, surname and first given
+# name (a few thousand strings), not once per profile
 PREPARE_SQL = """
+with
+profile_names as (
+    select
+        *,
+        string_split(full_name_std, ' ') as name_words,
+        split_part(given_names_std, ' ', 1) as given_first
+    from profiles
+),
+strings as (
+    select distinct unnest(name_words) as string from profile_names
+    union
+    select surname_std from profile_names
+    union
+    select given_first from profile_names
+),
+skeletons as (
+    select string, _skeleton(string) as skeleton from strings where string is not null
+),
+name_skeletons as (
+    select
+        words.cluster_id,
+        string_agg(skeletons.skeleton, ' ' order by skeletons.skeleton) as name_skeleton
+    from (select cluster_id, unnest(name_words) as word from profile_names) as words
+    inner join skeletons on words.word = skeletons.string
+    group by words.cluster_id
+)
 select
-    cast(cluster_id as bigint) as unique_id,
-    full_name_std,
-    array_to_string(list_sort(string_split(full_name_std, ' ')), ' ') as name_sorted,
-    array_to_string(
-        list_sort(list_transform(string_split(full_name_std, ' '), lambda w: _skeleton(w))), ' '
-    ) as name_skeleton,
-    _skeleton(surname_std) as surname_skeleton,
-    _skeleton(split_part(given_names_std, ' ', 1)) as given_skeleton,
-    birth_date,
-    birth_date_precision,
-    year(birth_date) as birth_year,
-    strftime(birth_date, '%Y-%m') as birth_month,
-    nullif(sex, '_U') as sex,
-    nullif(citizenship_iso3, '_U') as citizenship
-from profiles
+    cast(p.cluster_id as bigint) as unique_id,
+    p.full_name_std,
+    array_to_string(list_sort(p.name_words), ' ') as name_sorted,
+    name_skeletons.name_skeleton,
+    surnames.skeleton as surname_skeleton,
+    givens.skeleton as given_skeleton,
+    p.birth_date,
+    p.birth_date_precision,
+    p.first_crossing_date as first_used,
+    p.last_crossing_date as last_used,
+    year(p.birth_date) as birth_year,
+    strftime(p.birth_date, '%Y-%m') as birth_month,
+    nullif(p.sex, '_U') as sex,
+    nullif(p.citizenship_iso3, '_U') as citizenship
+from profile_names as p
+left join name_skeletons on p.cluster_id = name_skeletons.cluster_id
+left join skeletons as surnames on p.surname_std = surnames.string
+left join skeletons as givens on p.given_first = givens.string
 """
 
 
@@ -174,11 +214,41 @@ def _levels_exact(column: str, what: str) -> list[dict]:
     ]
 
 
+INTERLEAVED_LABEL = "documents used in interleaved periods"
+
+
+def _levels_period() -> list[dict]:
+    return [
+        {
+            "sql_condition": '"first_used_l" is null or "first_used_r" is null',
+            "label_for_charts": "a cluster never used at the border",
+            "is_null_level": True,
+        },
+        {
+            "sql_condition": '"first_used_l" < "last_used_r" and "first_used_r" < "last_used_l"',
+            "label_for_charts": INTERLEAVED_LABEL,
+        },
+        {"sql_condition": "else", "label_for_charts": "one used after the other"},
+    ]
+
+
+# Only pairs that can reach the threshold are scored. With the committed
+# weights a pair needs the same full date of birth (or the same year and
+# month where one side lacks the day), nationality and sex, and the same
+# name words or consonant skeleton: every other combination of levels
+# stays below 0 (see the weights in _linked__docs.md). Blocking on the
+# skeleton with the date keeps the count of pairs close to linear in the
+# size of the delivery; blocking on the date of birth or the skeleton alone
+# grows with its square (about 2.5 billion pairs at national scale).
 BLOCKING_RULES = [
-    # same date of birth and nationality (a renewal with a new name spelling)
-    "l.birth_date = r.birth_date and l.citizenship = r.citizenship",
-    # same name skeleton and birth year (partial or mistyped dates)
-    "l.name_skeleton = r.name_skeleton and l.birth_year = r.birth_year",
+    # a renewal: a new document number, the same person details
+    "l.name_skeleton = r.name_skeleton and l.birth_date = r.birth_date "
+    "and l.citizenship = r.citizenship",
+    # a partial date of birth on one side: the same skeleton and birth year
+    "l.name_skeleton = r.name_skeleton and l.birth_year = r.birth_year "
+    "and l.citizenship = r.citizenship and l.birth_date_precision <> 'D'",
+    "l.name_skeleton = r.name_skeleton and l.birth_year = r.birth_year "
+    "and l.citizenship = r.citizenship and r.birth_date_precision <> 'D'",
 ]
 
 
@@ -197,6 +267,9 @@ def settings() -> dict:
             cl.CustomComparison(_levels_exact("sex", "sex"), "sex", "sex"),
             cl.CustomComparison(
                 _levels_exact("citizenship", "nationality"), "citizenship", "nationality"
+            ),
+            cl.CustomComparison(
+                _levels_period(), "document_period", "when the documents were used"
             ),
         ],
         "retain_intermediate_calculation_columns": False,
@@ -298,7 +371,18 @@ def train(
     labelled = _linker(con, u_model, table="prepared_labelled")
     labelled.training.estimate_m_from_label_column("cluster_label")
     model = labelled.misc.save_model_to_json()
-    _fill_unobserved_m(model)
+    # known matches whose both documents were used at the border: none of
+    # them used interleaved periods in the training sample
+    dated_pairs = con.sql(
+        """
+        select count(*) from prepared_labelled as l
+        inner join prepared_labelled as r
+            on l.cluster_label = r.cluster_label and l.unique_id < r.unique_id
+        where l.first_used is not null and r.first_used is not null
+        """
+    ).fetchone()[0]
+    _fill_unobserved_m(model, {INTERLEAVED_LABEL: dated_pairs})
+    model[METADATA_KEY] = {"training_profiles": int(rows)}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(model, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return TrainReport(rows=rows, path=out, comparisons_to_score=count_comparisons(con))
@@ -317,13 +401,19 @@ PARTIAL_DATE_FACTORS = {
 }
 
 
-def _fill_unobserved_m(model: dict) -> None:
+def _fill_unobserved_m(model: dict, rule_of_three: dict[str, int] | None = None) -> None:
+    """Fill the m (and u) of levels no pair reached. A level listed in
+    ``rule_of_three`` (label -> n known matches it could have been seen in)
+    gets the 95% upper bound of a zero count, m = 3 / n."""
+    rule_of_three = rule_of_three or {}
     for comparison in model["comparisons"]:
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level"):
                 continue
             label = level.get("label_for_charts", "")
             is_else = level.get("sql_condition", "").strip().lower() == "else"
+            if not level.get("m_probability") and rule_of_three.get(label):
+                level["m_probability"] = min(3.0 / rule_of_three[label], UNOBSERVED_M)
             if level.get("m_probability") is None:
                 level["m_probability"] = UNOBSERVED_ELSE_M if is_else else UNOBSERVED_M
             if label in PARTIAL_DATE_FACTORS and (
@@ -332,6 +422,26 @@ def _fill_unobserved_m(model: dict) -> None:
                 level["u_probability"] = level["m_probability"] / PARTIAL_DATE_FACTORS[label]
             if level.get("u_probability") is None:
                 level["u_probability"] = UNOBSERVED_ELSE_M if is_else else 1e-4
+
+
+METADATA_KEY = "migstat"
+
+
+def scaled_prior(model: dict, rows: int) -> float:
+    """The prior for a delivery of ``rows`` cluster profiles.
+
+    Splink's prior is the probability that two random clusters are one
+    person: with a fixed share of persons seen under several clusters, it
+    falls as 1/(rows - 1). The model keeps the rows it was estimated on,
+    and the prior is rescaled so that the expected number of other
+    clusters of the same person per cluster stays the estimated one
+    (lambda * (N_train - 1) / (N - 1), capped at 0.5 for tiny inputs).
+    """
+    prior = float(model["probability_two_random_records_match"])
+    trained_on = model.get(METADATA_KEY, {}).get("training_profiles")
+    if not trained_on or rows < 2:
+        return prior
+    return min(prior * (trained_on - 1) / (rows - 1), 0.5)
 
 
 PAIR_COLUMNS = (
@@ -343,6 +453,8 @@ PAIR_COLUMNS = (
     "weight_birth_date",
     "weight_sex",
     "weight_citizenship",
+    "weight_document_period",
+    "match_weight_prior",
 )
 
 
@@ -362,6 +474,12 @@ def predict(
     con = _connection(memory_limit)
     _prepared(con, profiles)
     model = json.loads(path.read_text(encoding="utf-8"))
+    model["probability_two_random_records_match"] = scaled_prior(model, profiles.num_rows)
+    model.pop(METADATA_KEY, None)
+    prior_weight = math.log2(
+        model["probability_two_random_records_match"]
+        / (1 - model["probability_two_random_records_match"])
+    )
     model["retain_intermediate_calculation_columns"] = True  # the gamma columns
     model["retain_matching_columns"] = False
     linker = _linker(con, model)
@@ -376,7 +494,9 @@ def predict(
             coalesce(mw_name, 0) + coalesce(mw_tf_adj_name, 0) as weight_name,
             mw_birth_date as weight_birth_date,
             mw_sex as weight_sex,
-            mw_citizenship as weight_citizenship
+            mw_citizenship as weight_citizenship,
+            mw_document_period as weight_document_period,
+            cast({prior_weight} as double) as match_weight_prior
         from {predictions.physical_name}
         """
     ).arrow()
@@ -397,5 +517,7 @@ def empty_pairs() -> pa.Table:
             "weight_birth_date": pa.array([], pa.float64()),
             "weight_sex": pa.array([], pa.float64()),
             "weight_citizenship": pa.array([], pa.float64()),
+            "weight_document_period": pa.array([], pa.float64()),
+            "match_weight_prior": pa.array([], pa.float64()),
         }
     )
