@@ -84,6 +84,7 @@ citizen_periods as (
 foreigner_permits as (
     select
         permits.person_key,
+        permits.work_permit_number,
         greatest(permits.valid_from, parameters.observation_start_date) as valid_from,
         -- valid_to is the last valid day: the period ends the day after
         permits.valid_to + 1 as valid_until
@@ -102,7 +103,11 @@ permit_islands as (
         foreigner_permits.*,
         max(coalesce(foreigner_permits.valid_until, date '9999-12-31')) over (
             partition by foreigner_permits.person_key
-            order by foreigner_permits.valid_from, foreigner_permits.valid_until
+            -- the permit number breaks ties: both windows must see one order
+            order by
+                foreigner_permits.valid_from,
+                foreigner_permits.valid_until,
+                foreigner_permits.work_permit_number
             rows between unbounded preceding and 1 preceding
         ) as previous_reach
     from foreigner_permits
@@ -118,7 +123,10 @@ permit_island_ids as (
             end
         ) over (
             partition by permit_islands.person_key
-            order by permit_islands.valid_from, permit_islands.valid_until
+            order by
+                permit_islands.valid_from,
+                permit_islands.valid_until,
+                permit_islands.work_permit_number
             rows between unbounded preceding and current row
         ) as island_id
     from permit_islands
