@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from migstat.dictionary import VISA_TYPES
+
 from . import reference as ref
 
 EPOCH = np.datetime64("1970-01-01", "D")
@@ -44,20 +46,8 @@ GROUP_NAMES = [
     "diplomat",
     "other_visitor",
 ]
-VISAS = [
-    "TOURIST",
-    "WORK",
-    "BUSINESS",
-    "DEPENDENT",
-    "STUDENT",
-    "RESIDENT",
-    "MARRIAGE",
-    "DIPLOMATIC",
-    "CREW",
-    "TRANSIT",
-    "CITIZEN",
-    "OTHER",
-]
+# the visa codes of the border-control dictionary, in its order
+VISAS = list(VISA_TYPES)
 V = {v: i for i, v in enumerate(VISAS)}
 PURPOSES = [
     "HOLIDAY",
