@@ -102,7 +102,13 @@ def _relations(cells: pd.DataFrame) -> pd.DataFrame:
 def suppress(statistics: pd.DataFrame, min_cell_size: int = 5) -> pd.DataFrame:
     """Return ``statistics`` with ``conf_status`` (F, C, D) and a suppressed ``obs_value``."""
     # a fixed order: ties between equal cells are broken by position
-    cells = statistics.sort_values(KEY, kind="stable").reset_index(drop=True)
+    cells = (
+        statistics.reset_index(drop=True)
+        .rename_axis("input_position")
+        .reset_index()
+        .sort_values(KEY, kind="stable")
+        .reset_index(drop=True)
+    )
     value = cells["obs_value"].to_numpy(dtype=float)
     status = np.full(len(cells), "F", dtype=object)
     is_net = (cells["indicator_code"] == "NET_MIG").to_numpy()
@@ -146,4 +152,5 @@ def suppress(statistics: pd.DataFrame, min_cell_size: int = 5) -> pd.DataFrame:
 
     cells["conf_status"] = status
     cells.loc[cells["conf_status"] != "F", "obs_value"] = np.nan
-    return cells
+    # hand the rows back in the order they came in
+    return cells.sort_values("input_position").drop(columns="input_position").reset_index(drop=True)
