@@ -12,52 +12,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from migstat.dictionary import DATASETS
+
 from . import population as pop
 from . import reference as ref
 from . import xlsx
 from .population import BIG, World, _hash01
 
 LETTERS = pa.array([chr(65 + i) for i in range(26)])
-CROSSING_COLUMNS = [
-    "crossing_id",
-    "record_status",
-    "extracted_at",
-    "crossing_time",
-    "direction",
-    "port_code",
-    "travel_doc_type",
-    "travel_doc_number",
-    "travel_doc_country",
-    "nationality",
-    "surname",
-    "given_names",
-    "date_of_birth",
-    "sex",
-    "national_id",
-    "visa_type",
-    "work_permit_number",
-    "flight_vessel",
-    "purpose_of_visit",
-    "intended_stay_days",
-    "declared_residence_country",
-]
-PERMIT_HEADERS = [
-    "Work Permit No",
-    "Passport No",
-    "Worker Name",
-    "Nationality",
-    "Gender",
-    "Date of Birth",
-    "Occupation",
-    "ISCO-08",
-    "Employer",
-    "Employer Sector",
-    "Work Location",
-    "Issue Date",
-    "Expiry Date",
-    "Status",
-    "Cancellation Reason",
-]
+# the delivered headers, exactly as the data dictionary has them
+CROSSING_COLUMNS = DATASETS["border_crossings"].headers
+PERMIT_HEADERS = DATASETS["work_permits"].headers
 CITIZEN_COLUMNS = [
     "NID",
     "FULL_NAME",
