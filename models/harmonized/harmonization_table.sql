@@ -44,9 +44,9 @@ rules as (
     ('country of birth', 'census_persons', 'census', "birth_country_iso3 <> '_U'",
         "count(distinct birth_country_iso3)::varchar || ' codes'"),
     ('reason', 'border_crossings', 'crossings', 'coalesce(visa_reason, purpose_reason) is not null',
-        "string_agg(distinct coalesce(visa_reason, purpose_reason), ', ')"),
+        "string_agg(distinct coalesce(visa_reason, purpose_reason), ', ' order by coalesce(visa_reason, purpose_reason))"),
     ('reason', 'census_persons', 'census', "migration_reason <> '_U'",
-        "string_agg(distinct migration_reason, ', ')"),
+        "string_agg(distinct migration_reason, ', ' order by migration_reason)"),
 ] %}
 
 observed as (
