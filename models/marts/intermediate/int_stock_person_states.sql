@@ -82,12 +82,14 @@ provisional_governing as (
     where not migration_direction_crossings.is_final
 ),
 
-emigrated_citizens as (
-    -- citizens who emigrated during the observation period, by date
+citizen_migrations as (
+    -- citizens who emigrated, or became usual residents again by an
+    -- immigration, during the observation period, up to each date
     select
         reference_dates.reference_date,
         classification.person_key,
-        max(classification.is_final::int) = 1 as is_final_emigration
+        bool_or(classification.direction = 'DEP') as has_emigrated,
+        bool_or(classification.direction = 'ARR') as has_returned
     from classification
     inner join persons
         on classification.person_key = persons.person_key
@@ -97,28 +99,8 @@ emigrated_citizens as (
             and classification.crossing_date >= cast('{{ var("observation_start_date") }}' as date)
     where
         classification.is_migration
-        and classification.direction = 'DEP'
         and persons.is_citizen
     group by reference_dates.reference_date, classification.person_key
-),
-
-returned_citizens as (
-    -- citizens who became usual residents again by an immigration during
-    -- the observation period, by date
-    select distinct
-        reference_dates.reference_date,
-        classification.person_key
-    from classification
-    inner join persons
-        on classification.person_key = persons.person_key
-    inner join reference_dates
-        on
-            classification.crossing_date <= reference_dates.reference_date
-            and classification.crossing_date >= cast('{{ var("observation_start_date") }}' as date)
-    where
-        classification.is_migration
-        and classification.direction = 'ARR'
-        and persons.is_citizen
 ),
 
 candidates as (
@@ -135,7 +117,8 @@ candidates as (
     select
         reference_date,
         person_key
-    from emigrated_citizens
+    from citizen_migrations
+    where has_emigrated
 ),
 
 weighted as (
@@ -147,8 +130,8 @@ weighted as (
             case when resident_by_periods.person_key is not null then 1.0 else 0.0 end
         ) as resident_weight,
         provisional_governing.person_key is not null as is_provisional,
-        emigrated_citizens.person_key is not null as has_emigrated,
-        returned_citizens.person_key is not null as has_returned
+        coalesce(citizen_migrations.has_emigrated, false) as has_emigrated,
+        coalesce(citizen_migrations.has_returned, false) as has_returned
     from candidates
     left join resident_by_periods
         on
@@ -158,14 +141,10 @@ weighted as (
         on
             candidates.reference_date = provisional_governing.reference_date
             and candidates.person_key = provisional_governing.person_key
-    left join emigrated_citizens
+    left join citizen_migrations
         on
-            candidates.reference_date = emigrated_citizens.reference_date
-            and candidates.person_key = emigrated_citizens.person_key
-    left join returned_citizens
-        on
-            candidates.reference_date = returned_citizens.reference_date
-            and candidates.person_key = returned_citizens.person_key
+            candidates.reference_date = citizen_migrations.reference_date
+            and candidates.person_key = citizen_migrations.person_key
 ),
 
 final as (
