@@ -39,7 +39,87 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", type=Path, required=True, help="DuckDB file")
     run.add_argument("--vintage", type=_date, default=None, help="data cut-off YYYY-MM-DD")
     run.add_argument("--no-docs", action="store_true", help="skip the docs site")
+
+    revisions = commands.add_parser(
+        "revisions",
+        help="how far provisional figures of past vintages were from later final ones",
+        description=(
+            "Compare an earlier vintage of marts.migration_statistics_history with a later "
+            "one, per indicator and frequency, for the cells the earlier vintage flagged "
+            "provisional (P) and final (A). With --build or --months-back, first rebuild the "
+            "warehouse at those earlier cut-offs and then at the latest data again."
+        ),
+    )
+    revisions.add_argument("--warehouse", type=Path, required=True, help="DuckDB file")
+    revisions.add_argument(
+        "--source", default=None, help="land this delivery first (folder, s3:// or s3://BUCKET)"
+    )
+    revisions.add_argument(
+        "--build",
+        type=_date,
+        action="append",
+        default=[],
+        metavar="YYYY-MM-DD",
+        help="rebuild at this earlier cut-off first (repeatable)",
+    )
+    revisions.add_argument(
+        "--months-back",
+        type=int,
+        action="append",
+        default=[],
+        metavar="N",
+        help="rebuild at N months before the latest vintage held (repeatable)",
+    )
+    revisions.add_argument(
+        "--no-restore",
+        action="store_true",
+        help="after the earlier builds, leave the marts at the last of them",
+    )
+    revisions.add_argument(
+        "--earlier",
+        type=_date,
+        action="append",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="earlier vintage(s) to compare (default: every one before --later)",
+    )
+    revisions.add_argument(
+        "--later", type=_date, default=None, help="the later vintage (default: the latest held)"
+    )
+    revisions.add_argument(
+        "--final-only",
+        action="store_true",
+        help="compare only the cells that are final in the later vintage",
+    )
+    revisions.add_argument(
+        "--out", type=Path, default=None, help="folder for revisions.csv/.md (default: beside)"
+    )
     return top
+
+
+def _revisions(args: argparse.Namespace) -> None:
+    from migstat import revisions
+
+    warehouse = args.warehouse.resolve()
+    cutoffs = list(args.build)
+    if args.months_back:
+        held = revisions.vintages(warehouse) if warehouse.exists() else []
+        if not held:
+            raise ValueError("--months-back needs a warehouse built at least once (migstat run)")
+        cutoffs += [revisions.months_before(held[-1], months) for months in args.months_back]
+    if cutoffs or args.source:
+        timings = revisions.build_vintages(
+            warehouse, cutoffs, source=args.source, restore_latest=not args.no_restore
+        )
+        for name, seconds in timings.items():
+            print(f"  build {name}: {seconds:.1f} s")
+    report = revisions.revision_report(
+        warehouse, args.earlier, args.later, final_only=args.final_only
+    )
+    out = args.out or warehouse.parent / "revisions"
+    csv_path, md_path = revisions.write_report(report, out)
+    print(revisions.to_markdown(report), end="")
+    print(f"written: {csv_path}, {md_path}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
 
             report = land(args.source, args.warehouse)
             print(report)
+        elif args.command == "revisions":
+            _revisions(args)
         elif args.command == "run":
             from migstat.pipeline import run
 
