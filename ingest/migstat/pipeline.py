@@ -111,31 +111,40 @@ def run(
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     report = RunReport(warehouse=warehouse)
 
-    started = time.perf_counter()
+    stages = 4 if docs else 3
+
+    def stage(number: int, what: str) -> float:
+        progress(f"stage {number}/{stages}: {what}")
+        return time.perf_counter()
+
+    def done(number: int, name: str, started: float) -> None:
+        report.timings[name] = time.perf_counter() - started
+        progress(f"stage {number}/{stages} done in {report.timings[name]:.1f} s")
+
+    started = stage(1, f"landing {source}")
     landing = land(source, warehouse, progress=progress)
-    report.timings["landing"] = time.perf_counter() - started
+    done(1, "landing", started)
     report.messages.extend(getattr(landing, "messages", []))
 
-    started = time.perf_counter()
+    started = stage(2, "dbt build")
     report.timings.update(build(warehouse, vintage, progress))
-    report.timings["dbt_build_total"] = time.perf_counter() - started
+    done(2, "dbt_build_total", started)
 
     # write-audit-publish: reaching this point means every test guarding
     # publication passed (a failing one raised above, leaving the previous
     # release as it was)
     from migstat.publication.exports import publish
 
-    started = time.perf_counter()
-    progress("exports: SDMX-CSV, Excel workbook, statistical report")
+    started = stage(3, "exports: SDMX-CSV, Excel workbook, statistical report")
     published = publish(
         warehouse, warehouse.parent / "exports", audit_passed=True, progress=progress
     )
     report.exports = warehouse.parent / "exports"
     report.messages.append(published.message)
-    report.timings["exports"] = time.perf_counter() - started
+    done(3, "exports", started)
 
     if docs:
-        started = time.perf_counter()
+        started = stage(4, "docs site")
         report.docs_site = build_docs(warehouse, vintage, progress)
-        report.timings["docs"] = time.perf_counter() - started
+        done(4, "docs", started)
     return report

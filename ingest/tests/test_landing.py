@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -353,6 +353,49 @@ def test_many_objects_in_one_gx_batch_are_attributed_per_object(tmp_path, wareho
         "20230602.csv": (False, 1, 4),
         "20230603.csv": (True, 0, 4),
     }
+
+
+def test_workbooks_parsed_in_worker_processes_land_as_parsed_in_process(
+    tmp_path, quiet, monkeypatch
+):
+    import migstat.landing.core as core
+
+    root = tmp_path / "d"
+    for month in range(1, 6):
+        day = date(2023, month + 1, 1) - timedelta(days=1)
+        rows = [list(r) for r in __import__("conftest").permit_rows(40 + month)]
+        rows[3][4] = "M" if month == 2 else rows[3][4]  # one flagged workbook
+        write_permits(root, day, rows=rows)
+    write_permits(root, date(2023, 6, 30), title="Permits")  # one unreadable workbook
+    for day in range(1, 4):
+        write_crossings(root, date(2023, 6, day))
+    states = {}
+    for label, workers in (("serial", 0), ("pool", 2)):
+        monkeypatch.setattr(core, "WORKERS", workers)
+        monkeypatch.setattr(core, "POOL_MIN_BYTES", 0)
+        monkeypatch.setattr(core, "BATCH_ROWS", 100)  # several batches, interleaved
+        lines: list[str] = []
+        warehouse = tmp_path / label / "warehouse.duckdb"
+        report = land(str(root), warehouse, progress=lines.append)
+        assert report.counts["loaded"] == 8 and report.counts["quarantined"] == 1, report
+        assert any("row 1 is 'Permits'" in m for m in report.problems)
+        states[label] = snapshot(warehouse)
+    assert states["pool"] == states["serial"]
+    assert len(states["pool"]["work_permits"]) == sum(40 + m for m in range(1, 6))
+
+
+def test_progress_is_throttled_and_says_how_far(tmp_path, monkeypatch):
+    import migstat.landing.core as core
+
+    root = _many_crossings(tmp_path / "d", days=12, rows=20)
+    monkeypatch.setattr(core, "BATCH_ROWS", 10_000)  # one batch: only throttled lines
+    monkeypatch.setattr(core, "PROGRESS_SECONDS", 3600)
+    lines: list[str] = []
+    land(str(root), tmp_path / "w" / "warehouse.duckdb", progress=lines.append)
+    batch_lines = [line for line in lines if "validated" in line]
+    assert len(batch_lines) == 2  # crossings and census: one line per batch, not per object
+    assert "landing: 13/13 objects done" in batch_lines[-1] and "rows loaded" in batch_lines[-1]
+    assert len(lines) <= 5, lines
 
 
 # --------------------------------------------------------------------------- keys

@@ -1,25 +1,58 @@
-"""``land()``: one delivery into the raw layer, one DuckDB transaction per object."""
+"""``land()``: one delivery into the raw layer, one DuckDB transaction per batch of objects.
+
+Progress: one line per validated and loaded batch, and in between at most one
+line per ``MIGSTAT_PROGRESS_SECONDS`` (objects done of all, rows loaded, bytes
+read, seconds), never one line per object.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from migstat.dictionary import DATASETS, Dataset, match_key
 from migstat.landing.errors import LandingError, Unreadable
-from migstat.landing.readers import read_object
+from migstat.landing.readers import parse_in_worker, read_object, worker_init
 from migstat.landing.sources import ObjectInfo, S3Source, open_source, unsafe_key_reason
 from migstat.landing.warehouse import connect, ensure_schema, warehouse_lock
 from migstat.validation import BATCH_ROWS, RESULT_COLUMNS, CheckResult, Validator
 
 STATUSES = ("loaded", "quarantined", "ignored", "superseded", "refused", "unchanged")
+
+#: processes that parse workbooks while the main process validates and loads
+WORKERS = int(os.environ.get("MIGSTAT_LANDING_WORKERS", "2"))
+#: workbooks are parsed in worker processes when this many bytes of them are to be read
+POOL_MIN_BYTES = int(os.environ.get("MIGSTAT_POOL_MIN_BYTES", str(8 << 20)))
+#: at most one progress line per this many seconds (besides one line per loaded batch)
+PROGRESS_SECONDS = float(os.environ.get("MIGSTAT_PROGRESS_SECONDS", "5"))
+_SHOWN_FLAGGED = 20
+_MANIFEST_SCHEMA = pa.schema(
+    [
+        ("object_id", pa.string()),
+        ("bucket", pa.string()),
+        ("object_key", pa.string()),
+        ("dataset", pa.string()),
+        ("extract_date", pa.date32()),
+        ("etag", pa.string()),
+        ("content_sha256", pa.string()),
+        ("size_bytes", pa.int64()),
+        ("status", pa.string()),
+        ("reason", pa.string()),
+        ("row_count", pa.int64()),
+        ("loaded_at", pa.timestamp("us", tz="UTC")),
+        ("superseded_by", pa.string()),
+        ("source_uri", pa.string()),
+    ]
+)
 
 
 @dataclass
@@ -49,7 +82,14 @@ class LandingReport:
             f"{counts or 'nothing'}; {self.rows_loaded:,} rows"
             + (f"; {self.checks_failed} dictionary checks failed" if self.checks_failed else "")
         ]
-        lines += [f"  {m}" for m in self.messages]
+        flagged = [m for m in self.messages if m.startswith("flagged")]
+        hidden = set(flagged[_SHOWN_FLAGGED:])
+        lines += [f"  {m}" for m in self.messages if m not in hidden]
+        if hidden:
+            lines.append(
+                f"  ... and {len(hidden)} more flagged objects (all in raw.validation_results "
+                "and the quality report)"
+            )
         if self.quality_report:
             lines.append(f"  quality report: {self.quality_report}")
         return "\n".join(lines)
@@ -97,6 +137,12 @@ class _Lander:
         }
         self.pending: dict[str, list[_Parsed]] = {}
         self.pending_rows: Counter = Counter()
+        self.pool = None
+        self.inflight: deque = deque()
+        self.started = time.perf_counter()
+        self.last_progress = self.started
+        self.total = 0
+        self.read_bytes = 0
 
     # -- manifest rows
 
@@ -157,42 +203,99 @@ class _Lander:
     # -- one object
 
     def handle(self, source, obj: ObjectInfo) -> None:
-        reason = unsafe_key_reason(obj.bucket, obj.key)
-        if reason:
-            self.record_unread(obj, "refused", reason)
+        """Classify, read and parse one object (workbooks go to the worker pool if any)."""
+        read = self._read(source, obj)
+        if read is None:
             return
-        try:
-            matched = match_key(obj.bucket, obj.key)
-        except ValueError as error:
-            self.record_unread(obj, "ignored", f"key matches a pattern but {error}")
-            return
-        if matched is None:
-            self.record_unread(obj, "ignored", "key matches no dataset pattern of extracts.md")
-            return
-        dataset, extract, fmt = matched
-        if obj.etag and (obj.bucket, obj.key, obj.etag) in self.known_etags:
-            self.report.counts["unchanged"] += 1
-            return
-        data = source.get(obj)
-        sha = hashlib.sha256(data).hexdigest()
-        etag = source.etag_of(obj, data)
-        object_id = object_id_of(obj.bucket, obj.key, sha)
-        if object_id in self.known_ids:
-            self.report.counts["unchanged"] += 1
+        dataset, extract, fmt, data, sha, etag, object_id = read
+        if fmt == "xlsx" and self.pool is not None:
+            future = self.pool.submit(parse_in_worker, dataset.name, fmt, data)
+            self.inflight.append((obj, dataset, extract, object_id, sha, etag, data, future))
             return
         try:
             table = read_object(dataset, fmt, data)
         except Unreadable as error:
             self.quarantine(obj, dataset, extract, object_id, sha, etag, data, str(error))
             return
+        self._accept(obj, dataset, extract, object_id, sha, etag, table)
+
+    def _read(self, source, obj: ObjectInfo):
+        reason = unsafe_key_reason(obj.bucket, obj.key)
+        if reason:
+            self.record_unread(obj, "refused", reason)
+            return None
+        try:
+            matched = match_key(obj.bucket, obj.key)
+        except ValueError as error:
+            self.record_unread(obj, "ignored", f"key matches a pattern but {error}")
+            return None
+        if matched is None:
+            self.record_unread(obj, "ignored", "key matches no dataset pattern of extracts.md")
+            return None
+        dataset, extract, fmt = matched
+        if obj.etag and (obj.bucket, obj.key, obj.etag) in self.known_etags:
+            self.report.counts["unchanged"] += 1
+            self.progress_tick()
+            return None
+        data = source.get(obj)
+        sha = hashlib.sha256(data).hexdigest()
+        etag = source.etag_of(obj, data)
+        object_id = object_id_of(obj.bucket, obj.key, sha)
+        if object_id in self.known_ids:
+            self.report.counts["unchanged"] += 1
+            self.progress_tick()
+            return None
+        self.read_bytes += len(data)
+        return dataset, extract, fmt, data, sha, etag, object_id
+
+    def collect(self, wait: bool = False) -> None:
+        """Take the parsed workbooks off the pool, in order; ``wait``: all of them."""
+        while self.inflight and (wait or self.inflight[0][-1].done()):
+            obj, dataset, extract, object_id, sha, etag, data, future = self.inflight.popleft()
+            verdict, value = future.result()
+            if verdict == "unreadable":
+                self.quarantine(obj, dataset, extract, object_id, sha, etag, data, value)
+            else:
+                self._accept(obj, dataset, extract, object_id, sha, etag, value)
+
+    def _accept(self, obj, dataset, extract, object_id, sha, etag, table: pa.Table) -> None:
         n = table.num_rows
-        table = table.append_column("_object_id", pa.array([object_id] * n, pa.string()))
-        table = table.append_column("_row_number", pa.array(range(1, n + 1), pa.int64()))
+        table = table.append_column(
+            "_object_id",
+            pa.DictionaryArray.from_arrays(
+                pa.array(np.zeros(n, dtype=np.int32)), pa.array([object_id])
+            ).cast(pa.string()),
+        )
+        table = table.append_column("_row_number", pa.array(np.arange(1, n + 1, dtype=np.int64)))
         parsed = _Parsed(obj, dataset, extract, object_id, sha, etag, table)
         self.pending.setdefault(dataset.name, []).append(parsed)
         self.pending_rows[dataset.name] += n
         if self.pending_rows[dataset.name] >= BATCH_ROWS:
             self.flush(dataset.name)
+        else:
+            self.progress_tick()
+
+    # -- progress
+
+    def progress_tick(self, force: bool = False) -> None:
+        """At most one line per ``PROGRESS_SECONDS``: objects done of all, rows, seconds."""
+        now = time.perf_counter()
+        if not force and now - self.last_progress < PROGRESS_SECONDS:
+            return
+        self.last_progress = now
+        self.progress(self.status_line())
+
+    def status_line(self) -> str:
+        counts = self.report.counts
+        done = sum(counts[s] for s in STATUSES if s != "superseded")
+        waiting = sum(len(items) for items in self.pending.values()) + len(self.inflight)
+        mb = self.read_bytes / 1e6
+        return (
+            f"landing: {done:,}/{self.total:,} objects done"
+            + (f" ({waiting} read, waiting for their batch)" if waiting else "")
+            + f", {self.report.rows_loaded / 1e6:,.2f}M rows loaded, {mb:,.0f} MB read, "
+            f"{now_seconds(self.started):.0f} s"
+        )
 
     # -- validate and load a batch of objects of one dataset
 
@@ -226,27 +329,29 @@ class _Lander:
                 ]
                 for item in items
             }
-        del combined
         checked = time.perf_counter() - started
-        for item in items:
-            self._load(item, results.get(item.object_id, []))
+        self._load(items, combined, results)
+        del combined
+        loaded = time.perf_counter() - started - checked
         self.progress(
             f"{name}: {len(items)} object(s), {sum(i.table.num_rows for i in items):,} rows "
-            f"validated in {checked:.1f} s and loaded"
+            f"validated in {checked:.1f} s and loaded in {loaded:.1f} s; {self.status_line()}"
         )
+        self.last_progress = time.perf_counter()
 
-    def _load(self, item: _Parsed, results: list[CheckResult]) -> None:
+    def _load(self, items: list[_Parsed], combined: pa.Table, results) -> None:
+        """Rows, check results and manifest rows of a batch of objects: one transaction,
+        so each object is there whole or not at all."""
         con = self.con
-        dataset = item.dataset
-        rows = item.table.num_rows
-        failed = [r for r in results if not r.success]
+        dataset = items[0].dataset
+        flat = [r for item in items for r in results.get(item.object_id, [])]
         con.execute("begin")
         try:
-            con.register("_landing_batch", item.table)
+            con.register("_landing_batch", combined)
             con.execute(f"insert into {dataset.table} select * from _landing_batch")
             con.unregister("_landing_batch")
-            if results:
-                columns = list(zip(*(r.row() for r in results), strict=True))
+            if flat:
+                columns = list(zip(*(r.row() for r in flat), strict=True))
                 frame = pa.table(
                     {
                         name: list(values)
@@ -259,14 +364,28 @@ class _Lander:
                     f"select {', '.join(RESULT_COLUMNS)} from _landing_results"
                 )
                 con.unregister("_landing_results")
+            failed_of = {
+                item.object_id: [r for r in results.get(item.object_id, []) if not r.success]
+                for item in items
+            }
+            keys = pa.table(
+                {
+                    "object_id": [item.object_id for item in items],
+                    "bucket": [item.obj.bucket for item in items],
+                    "object_key": [item.obj.key for item in items],
+                }
+            )
+            con.register("_landing_keys", keys)
             superseded = con.execute(
-                """update raw.objects set status = 'superseded', superseded_by = ?,
+                """update raw.objects o set status = 'superseded', superseded_by = k.object_id,
                           reason = 'a newer content was delivered under the same key'
-                   where bucket = ? and object_key = ? and status = 'loaded'
-                   returning object_id""",
-                [item.object_id, item.obj.bucket, item.obj.key],
+                   from _landing_keys k
+                   where o.bucket = k.bucket and o.object_key = k.object_key
+                     and o.status = 'loaded'
+                   returning o.bucket, o.object_key"""
             ).fetchall()
-            self._insert_manifest(
+            con.unregister("_landing_keys")
+            rows = [
                 self._manifest_row(
                     item.obj,
                     item.object_id,
@@ -275,42 +394,85 @@ class _Lander:
                     item.etag,
                     item.sha,
                     "loaded",
-                    (f"{len(failed)} dictionary checks failed" if failed else None),
-                    rows,
+                    (
+                        f"{len(failed_of[item.object_id])} dictionary checks failed"
+                        if failed_of[item.object_id]
+                        else None
+                    ),
+                    item.table.num_rows,
                 )
+                for item in items
+            ]
+            manifest = pa.Table.from_pylist(
+                [dict(zip(_MANIFEST_SCHEMA.names, row, strict=True)) for row in rows],
+                schema=_MANIFEST_SCHEMA,
             )
+            con.register("_landing_manifest", manifest)
+            con.execute("insert into raw.objects by name select * from _landing_manifest")
+            con.unregister("_landing_manifest")
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
-        self.report.counts["loaded"] += 1
-        self.report.rows_loaded += rows
-        self.report.checks_failed += len(failed)
-        where = f"{item.obj.bucket}/{item.obj.key}"
-        if superseded:
-            self.report.counts["superseded"] += len(superseded)
-            self.report.messages.append(
-                f"superseded {where}: a new content replaces the version loaded earlier"
-            )
-        if failed:
-            detail = "; ".join(
-                f"{r.expectation_type.removeprefix('expect_')}({r.column_name}): "
-                f"{r.unexpected_count} of {r.element_count}"
-                for r in failed[:6]
-            )
-            self.report.messages.append(
-                f"flagged {where}: loaded with {len(failed)} dictionary checks failed: {detail}"
-            )
+        for row in rows:
+            self.known_ids.add(row[0])
+            if row[5]:
+                self.known_etags.add((row[1], row[2], row[5]))
+        replaced = Counter((bucket, key) for bucket, key in superseded)
+        for item in items:
+            failed = failed_of[item.object_id]
+            self.report.counts["loaded"] += 1
+            self.report.rows_loaded += item.table.num_rows
+            self.report.checks_failed += len(failed)
+            where = f"{item.obj.bucket}/{item.obj.key}"
+            if replaced[(item.obj.bucket, item.obj.key)]:
+                self.report.counts["superseded"] += replaced[(item.obj.bucket, item.obj.key)]
+                self.report.messages.append(
+                    f"superseded {where}: a new content replaces the version loaded earlier"
+                )
+            if failed:
+                detail = "; ".join(
+                    f"{r.expectation_type.removeprefix('expect_')}({r.column_name}): "
+                    f"{r.unexpected_count} of {r.element_count}"
+                    for r in failed[:6]
+                )
+                self.report.messages.append(
+                    f"flagged {where}: loaded with {len(failed)} dictionary checks failed: {detail}"
+                )
+
+
+def now_seconds(started: float) -> float:
+    return time.perf_counter() - started
+
+
+def _pool_for(objects: list[ObjectInfo]):
+    """A pool of worker processes for the workbooks of a large delivery, else None."""
+    workbook_bytes = sum(o.size for o in objects if o.key.endswith(".xlsx"))
+    if WORKERS < 1 or workbook_bytes < POOL_MIN_BYTES:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the parent holds DuckDB and Arrow thread pools
+    return ProcessPoolExecutor(
+        WORKERS,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=worker_init,
+        initargs=(os.getpid(),),
+    )
 
 
 def land(source: str, warehouse: Path, *, progress: Callable[[str], None] = print) -> LandingReport:
     """Land every object of ``source`` (folder path, ``s3://`` or ``s3://BUCKET``) into the
     raw layer of the DuckDB file ``warehouse`` and validate it against the dictionaries.
 
-    Idempotent and incremental; each object in one transaction; unreadable objects are
-    quarantined, unmatched keys ignored, unsafe keys refused (never read). Raises a
-    ``LandingError`` subclass when the store cannot be used or the warehouse is locked;
-    those are raised before anything is written when they happen at the start.
+    Idempotent and incremental. Objects of one dataset are validated and loaded in
+    batches (``MIGSTAT_GX_BATCH_ROWS`` rows), one transaction per batch, so each object
+    lands whole or not at all; unreadable objects are quarantined, unmatched keys
+    ignored, unsafe keys refused (never read). Workbooks of a large delivery are parsed
+    in ``MIGSTAT_LANDING_WORKERS`` processes while the main process validates and loads.
+    Raises a ``LandingError`` subclass when the store cannot be used or the warehouse is
+    locked; those are raised before anything is written when they happen at the start.
     """
     started = time.perf_counter()
     warehouse = Path(warehouse).resolve()
@@ -320,13 +482,31 @@ def land(source: str, warehouse: Path, *, progress: Callable[[str], None] = prin
     progress(f"{store.description}: {len(objects)} object(s)")
     with warehouse_lock(warehouse):
         con = connect(warehouse)
+        pool = None
         try:
             ensure_schema(con)
             lander = _Lander(con, warehouse, report, progress)
-            for obj in objects:
+            lander.started = started
+            lander.total = len(objects)
+            pool = lander.pool = _pool_for(objects)
+            # workbooks first: the pool parses them while the main process does the rest
+            workbooks = deque(o for o in objects if o.key.endswith(".xlsx") and pool)
+            others = [o for o in objects if not (o.key.endswith(".xlsx") and pool)]
+            for obj in others:
+                while workbooks and len(lander.inflight) < 2 * WORKERS:
+                    lander.handle(store, workbooks.popleft())
                 lander.handle(store, obj)
+                lander.collect()
+            while workbooks:
+                while workbooks and len(lander.inflight) < 2 * WORKERS:
+                    lander.handle(store, workbooks.popleft())
+                if lander.inflight:
+                    lander.inflight[0][-1].result()
+                lander.collect()
+            lander.collect(wait=True)
             for name in list(lander.pending):
                 lander.flush(name)
+            progress("landing: writing the quality report and GX Data Docs")
             from migstat.validation import write_quality_report
 
             report.data_docs = lander.validator.build_docs()
@@ -335,6 +515,8 @@ def land(source: str, warehouse: Path, *, progress: Callable[[str], None] = prin
             )
             con.execute("checkpoint")
         finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
             con.close()
     report.seconds = time.perf_counter() - started
     if isinstance(store, S3Source):

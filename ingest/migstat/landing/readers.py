@@ -256,14 +256,49 @@ def read_xlsx(dataset: Dataset, data: bytes) -> pa.Table:
     for extra in range(width, len(columns)):
         if any(c not in ("", None) for c in columns[extra]):
             raise Unreadable(f"data in column {_column_letter(extra)}, beyond the header")
-    arrays = []
-    for index in range(width):
-        col = columns[index]
-        arrays.append(
-            pa.array([c if type(c) is str else cell_text(c) for c in col], type=pa.string())
-        )
+    arrays = [_text_column(columns[index]) for index in range(width)]
     arrays.append(pa.array([title.group("date")] * n, type=pa.string()))
     return pa.Table.from_arrays(arrays, names=dataset.raw_columns)
+
+
+def _text_column(cells) -> pa.Array:
+    """One workbook column as text: a column of text cells or of whole dates is converted
+    by Arrow in one go, anything else cell by cell (``cell_text``)."""
+    try:
+        array = pa.array(cells)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        array = None
+    if array is not None and array.null_count == 0:
+        if pa.types.is_string(array.type):
+            return array
+        if pa.types.is_date32(array.type):
+            return array.cast(pa.string())  # ISO YYYY-MM-DD, as cell_text
+    return pa.array([c if type(c) is str else cell_text(c) for c in cells], type=pa.string())
+
+
+def worker_init(parent: int) -> None:
+    """In a worker process: exit as soon as the landing process that started it is gone
+    (killed landings must not leave parsers behind)."""
+    import os
+    import threading
+    import time as clock
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            clock.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def parse_in_worker(dataset_name: str, fmt: str, data: bytes) -> tuple[str, object]:
+    """``read_object`` for a worker process: ("ok", table) or ("unreadable", reason)."""
+    from migstat.dictionary import DATASETS
+
+    try:
+        return "ok", read_object(DATASETS[dataset_name], fmt, data)
+    except Unreadable as error:
+        return "unreadable", str(error)
 
 
 def read_object(dataset: Dataset, fmt: str, data: bytes) -> pa.Table:

@@ -78,7 +78,7 @@ def warehouse_lock(warehouse: Path) -> Iterator[None]:
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(
+        con = duckdb.connect(
             str(warehouse),
             config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
         )
@@ -89,6 +89,10 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
                 f"(dbt, a BI tool?): {str(error).splitlines()[0]}"
             ) from error
         raise
+    # DuckDB draws a progress bar on stdout for long statements: the landing reports
+    # its own progress, a bar per batch would bury it
+    con.execute("set enable_progress_bar = false")
+    return con
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
