@@ -1,10 +1,15 @@
 """Score a warehouse against the truth of a generated delivery.
 
-``migstat generate`` writes, beside the delivery, the statistics computed on
-the clean, complete histories (``<truth>/statistics.parquet``). This module
-compares the final figures of ``marts.migration_statistics`` with them: the
-relative error of each indicator's totals summed over its periods, and of the
-five largest citizenships.
+``migstat generate`` writes, beside the delivery, two sets of statistics:
+``<truth>/statistics.parquet`` computed on the clean, complete histories
+(``history``: what really happened, years before the observation start
+included) and ``<truth>/statistics_method.parquet`` (``method``):
+methodology.md applied to the clean, correctly linked crossings of the
+observation period only. History minus method is the method's own bias;
+the warehouse minus method is its processing error. This module compares
+the final figures of ``marts.migration_statistics`` with either: the
+relative error of each indicator's totals summed over its periods, and of
+the five largest citizenships.
 """
 
 from __future__ import annotations
@@ -24,17 +29,27 @@ BY_CITIZENSHIP = (
 )
 
 
-def _connect(warehouse: Path, truth: Path) -> duckdb.DuckDBPyConnection:
+TRUTHS = {"history": "statistics.parquet", "method": "statistics_method.parquet"}
+
+
+def _connect(warehouse: Path, truth: Path, kind: str = "history") -> duckdb.DuckDBPyConnection:
+    if kind not in TRUTHS:
+        raise ValueError(f"truth kind must be one of {sorted(TRUTHS)}, not {kind!r}")
     con = duckdb.connect(str(warehouse), read_only=True)
-    statistics = (truth / "statistics.parquet").as_posix().replace("'", "''")
+    statistics = (truth / TRUTHS[kind]).as_posix().replace("'", "''")
     con.execute(f"create temp view truth as select * from read_parquet('{statistics}')")
     return con
 
 
-def statistics_accuracy(warehouse: Path, truth: Path, freq: str | None = None) -> pd.DataFrame:
-    """Relative error of final totals per indicator and frequency, summed over periods."""
+def statistics_accuracy(
+    warehouse: Path, truth: Path, freq: str | None = None, kind: str = "history"
+) -> pd.DataFrame:
+    """Relative error of final totals per indicator and frequency, summed over periods.
+
+    ``kind`` chooses the truth: ``history`` or ``method`` (module docstring).
+    """
     freq_filter = f"and w.freq = '{freq}'" if freq else ""
-    with _connect(warehouse, truth) as con:
+    with _connect(warehouse, truth, kind) as con:
         return con.sql(
             f"""
             with
@@ -58,9 +73,14 @@ def statistics_accuracy(warehouse: Path, truth: Path, freq: str | None = None) -
         ).df()
 
 
-def citizenship_accuracy(warehouse: Path, truth: Path, top: int = 5) -> pd.DataFrame:
-    """Relative error of final figures for the ``top`` largest citizenships."""
-    with _connect(warehouse, truth) as con:
+def citizenship_accuracy(
+    warehouse: Path, truth: Path, top: int = 5, kind: str = "history"
+) -> pd.DataFrame:
+    """Relative error of final figures for the ``top`` largest citizenships.
+
+    ``kind`` chooses the truth: ``history`` or ``method`` (module docstring).
+    """
+    with _connect(warehouse, truth, kind) as con:
         return con.sql(
             f"""
             with

@@ -259,7 +259,7 @@ def _digest(p: Path) -> str:
 # --------------------------------------------------------------------------- truth
 def test_truth_consistency(delivery, crossings):
     out, truth, summary = delivery
-    for name in ("record_person", "crossings_true", "persons", "statistics"):
+    for name in ("record_person", "crossings_true", "persons", "statistics", "statistics_method"):
         assert (truth / f"{name}.parquet").exists()
     rp = pd.read_parquet(truth / "record_person.parquet")
     bc = rp[rp["source_system"] == "border_crossings"]
@@ -317,6 +317,9 @@ def test_truth_consistency(delivery, crossings):
 def test_truth_statistics(delivery):
     _, truth, _ = delivery
     st = pd.read_parquet(truth / "statistics.parquet")
+    sm = pd.read_parquet(truth / "statistics_method.parquet")
+    assert list(sm.columns) == list(st.columns)
+    assert set(sm["indicator_code"]) == set(st["indicator_code"])
     cols = [
         "indicator_code",
         "ref_area",
@@ -454,6 +457,106 @@ def test_rule_single_crossing_against_current_date():
     assert not classify(df, current_date=pd.Timestamp("2024-06-01").date())["is_migration"].iloc[0]
     with pytest.raises(ValueError):
         _one([0, 5], ["ARR", "ARR"])
+
+
+def test_rule_last_spell_ends_a_walk_within_the_person():
+    # person 0 arrives and dies 100 days later: not an immigration, and the
+    # walk must not run on into person 1's spells (in the country for years)
+    pid = np.array([0, 1, 1])
+    day = np.array([18000, 18000, 19000])
+    arr = np.array([True, True, False])
+    init = np.array([False, False, False])
+    default = classify_arrays(pid, day, arr, init)
+    assert default["is_migration"].tolist() == [True, True, True]
+    spell = np.array([100, 487, 487])
+    got = classify_arrays(pid, day, arr, init, last_spell=spell)
+    assert got["is_migration"].tolist() == [False, True, True]
+    assert not got["is_resident_after"][0]
+    assert got["resolved_date"][0] == 18000 + 100
+    same = classify_arrays(pid, day, arr, init, last_spell=np.full(3, 487))
+    for key in default:
+        assert same[key].tolist() == default[key].tolist()
+
+
+def _tiny_world():
+    """Persons, crossings and permits for the start-of-observation rules."""
+    from migstat.generate import population as pop
+
+    start = pop.OBS_START
+    big = pop.BIG
+    v = pop.V
+    # person: (citizen from, death) ; crossings (day offset from start, arrival, visa)
+    persons = [
+        (-big, big, [(-30, False, "CITIZEN"), (100, False, "CITIZEN")]),  # 0 citizen, first DEP
+        (big, big, [(400, False, "TOURIST")]),  # 1 present >= 365 days before the DEP
+        (big, big, [(100, False, "TOURIST")]),  # 2 visitor leaving: not resident
+        (big, big, [(100, False, "WORK")]),  # 3 residence-type visa
+        (big, big, [(100, False, "TOURIST")]),  # 4 valid work permit that day
+        (-big, big, [(100, True, "CITIZEN")]),  # 5 citizen away < 365 days
+        (-big, big, [(400, True, "CITIZEN")]),  # 6 citizen away >= 365 days
+        (big, big, []),  # 7 foreigner, permit, no crossing
+        (-big, start + 200, []),  # 8 citizen without crossings, dies
+        (big, big, [(10, True, "TOURIST")]),  # 9 visitor arriving: not resident
+        (start + 300, big, []),  # 10 naturalised later, no crossing
+    ]
+    pid, day, arr, visa = [], [], [], []
+    for i, (_cf, _d, xs) in enumerate(persons):
+        for off, a, vt in xs:
+            pid.append(i)
+            day.append(start + off)
+            arr.append(a)
+            visa.append(v[vt])
+    n = len(persons)
+    world = pop.World(scale=0.0)
+    world.persons = {
+        "cit_from": np.array([p[0] for p in persons], np.int64),
+        "death": np.array([p[1] for p in persons], np.int64),
+        "dob": np.full(n, start - 30 * 365, np.int64),
+        "init_res": np.zeros(n, bool),
+    }
+    world.crossings = {
+        "pid": np.array(pid, np.int32),
+        "day": np.array(day, np.int32),
+        "arr": np.array(arr, bool),
+        "visa": np.array(visa, np.int8),
+    }
+    # permits: person 4 (valid on its departure), person 7 (days 50..149)
+    world.permits = {
+        "pid": np.array([4, 7], np.int64),
+        "issue": np.array([start + 50, start + 50], np.int32),
+        "valid_days": np.array([365, 100], np.int32),
+        "spell_end": np.array([start + 50, start + 50], np.int32),
+        "transferred": np.array([False, False]),
+        "cancel_day": np.array([big, big], np.int32),
+        "cancel_reason": np.array([-1, -1], np.int8),
+    }
+    return world
+
+
+def test_methodology_truth_start_of_observation():
+    from migstat.generate import population as pop
+    from migstat.generate import truth as T
+
+    world = _tiny_world()
+    mw = T.methodology_world(world)
+    # the crossing before the start of observation is not seen
+    assert int((mw.crossings["pid"] == 0).sum()) == 1
+    init = mw.persons["init_res"]
+    expected = {0: True, 1: True, 2: False, 3: True, 4: True, 5: True, 6: False, 9: False}
+    assert {k: bool(init[k]) for k in expected} == expected
+    assert mw.persons["no_crossings"].tolist() == [
+        False, False, False, False, False, False, False, True, True, False, True
+    ]  # fmt: skip
+    mc = T.classify_methodology(mw)
+    pids = np.arange(11)
+    at = {d: T.resident_on(mw, mc, pids, pop.OBS_START + d) for d in (20, 60, 250, 350)}
+    # no crossing: the foreigner on the permit's days, the citizen while alive,
+    # the naturalised citizen from naturalisation
+    assert [bool(at[d][7]) for d in (20, 60, 250)] == [False, True, False]
+    assert [bool(at[d][8]) for d in (20, 250)] == [True, False]
+    assert [bool(at[d][10]) for d in (250, 350)] == [False, True]
+    # before the first crossing: the state at the start
+    assert bool(at[60][1]) and not bool(at[60][2]) and bool(at[20][5]) and not bool(at[20][6])
 
 
 def test_csv_is_plain(delivery):

@@ -92,6 +92,49 @@ def test_committed_model_is_complete():
     assert saved[model.METADATA_KEY]["training_profiles"] > 1000
 
 
+def test_renewal_inside_the_country_and_naturalisation_are_scored():
+    """A document changed inside the country (the old one's last crossing an
+    arrival, the new one's first a departure) weighs for a link; a naturalised
+    citizen's foreign documents are compared under the previous nationality."""
+    import pyarrow as pa
+
+    day = pd.Timestamp
+    rows = [
+        # cluster, name, birth date, nationality, previous, first, last, first dir, last dir
+        (1, "ANDREAS MEYER", "1978-02-06", "DEU", None, "2019-12-12", "2020-02-23", "DEP", "ARR"),
+        (2, "ANDREAS MEYER", "1978-02-06", "DEU", None, "2021-07-01", "2023-02-17", "DEP", "DEP"),
+        (3, "RAJESH PATEL", "1991-02-17", "IND", None, "2019-07-27", "2023-05-16", "DEP", "ARR"),
+        (4, "RAJESH PATEL", "1991-02-17", "MDV", "IND", "2025-05-07", "2025-05-19", "DEP", "ARR"),
+        (5, "LUCA ROSSI", "1987-01-14", "ITA", None, "2019-09-05", "2019-09-12", "ARR", "DEP"),
+        (6, "LUCA ROSSI", "1987-01-14", "ITA", None, "2023-01-20", "2023-02-09", "ARR", "DEP"),
+    ]
+    profiles = pa.table(
+        {
+            "cluster_id": [r[0] for r in rows],
+            "surname_std": [r[1].split()[1] for r in rows],
+            "given_names_std": [r[1].split()[0] for r in rows],
+            "full_name_std": [r[1] for r in rows],
+            "birth_date": [day(r[2]).date() for r in rows],
+            "birth_date_precision": ["D"] * len(rows),
+            "sex": ["M"] * len(rows),
+            "citizenship_iso3": [r[3] for r in rows],
+            "first_crossing_date": [day(r[5]).date() for r in rows],
+            "last_crossing_date": [day(r[6]).date() for r in rows],
+            "first_crossing_direction": [r[7] for r in rows],
+            "last_crossing_direction": [r[8] for r in rows],
+            "previous_citizenship_iso3": [r[4] for r in rows],
+        }
+    )
+    assert model.with_previous_nationalities(profiles).num_rows == len(rows) + 1
+    pairs = model.predict(profiles).to_pandas().set_index(["cluster_id_l", "cluster_id_r"])
+    assert set(pairs.index) == {(1, 2), (3, 4), (5, 6)}
+    continued, plain = pairs.loc[(1, 2)], pairs.loc[(5, 6)]
+    assert continued["weight_document_period"] > 6
+    assert abs(plain["weight_document_period"]) < 0.5
+    # the citizen's earlier documents agree on the previous nationality
+    assert pairs.loc[(3, 4), "weight_citizenship"] > 0
+
+
 def test_prior_keeps_the_expected_matches_per_cluster():
     saved = {"probability_two_random_records_match": 1e-6, model.METADATA_KEY: {}}
     saved[model.METADATA_KEY]["training_profiles"] = 100_001

@@ -8,12 +8,18 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from migstat.generate import generate
 from migstat.pipeline import run
 
 SCALE = 0.005
+# the accuracy of the figures (issue 6) is asserted at scale 0.02 (about
+# 500,000 crossings) on a delivery of its own; seed 7 is not the sample the
+# linkage model was trained on (seed 1)
+ACCURACY_SCALE = 0.02
+ACCURACY_SEED = 7
 RAW_TABLES = ["border_crossings", "work_permits", "citizens", "passports", "census_persons"]
 PUBLISHED = [
     "marts.migration_statistics",
@@ -34,6 +40,38 @@ def built_warehouse(sample_delivery, tmp_path_factory) -> Path:
     warehouse = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
     run(str(sample_delivery), warehouse, docs=True, progress=lambda _: None)
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def accuracy_build(tmp_path_factory) -> tuple[Path, Path]:
+    """(warehouse, truth) of a scale-0.02 delivery, landed and built.
+
+    Only the models the statistics and the person links rest on, without
+    the data tests, exports and docs, which the session's delivery covers:
+    about 2 minutes on 2 cores, against 3.5 for a full run with its checks.
+    """
+    from migstat.dbt import run_dbt
+    from migstat.landing import land
+
+    out = tmp_path_factory.mktemp("accuracy") / "sample"
+    generate(out, ACCURACY_SCALE, ACCURACY_SEED)
+    warehouse = out.parent / "warehouse.duckdb"
+    land(str(out), warehouse, progress=lambda _: None)
+    result = run_dbt(
+        [
+            "build",
+            "--select",
+            "+migration_statistics",
+            "+person_links",
+            "--exclude-resource-type",
+            "test",
+            "--exclude-resource-type",
+            "unit_test",
+        ],
+        warehouse,
+    )
+    assert result.success, result.failures
+    return warehouse, out.parent / f"{out.name}_truth"
 
 
 def fingerprint(warehouse: Path) -> dict[str, tuple]:
@@ -203,34 +241,67 @@ def test_linkage_precision_and_recall_over_crossings(built_warehouse, sample_del
     assert score.recall >= 0.995, score
 
 
-def test_final_figures_are_close_to_the_truth(built_warehouse, sample_delivery):
-    """Final totals against the statistics of the clean histories (issue 6).
+# (indicator, freq) -> bound on the relative error of its final totals against
+# the methodology truth, and against the history truth (None: not asserted);
+# see docs/accuracy.md for what each bound rests on
+TOTAL_BOUNDS = {
+    ("RES_POP", "D"): (0.01, 0.01),
+    # history: the method counts foreigners with a permit and no crossing on
+    # the permit's days (workers who never arrived): +1.2 %
+    ("MIG_STOCK", "D"): (0.01, 0.02),
+    # a citizen's lost first or last departure leaves no trace: it makes a
+    # false return (RET_STOCK) or hides an emigrant (CIT_ABROAD)
+    ("CIT_ABROAD", "D"): (0.03, None),
+    ("RET_STOCK", "D"): (0.20, None),
+    # history: the start-of-observation rule itself moves flows by up to 2.7 %
+    ("IMM", "A"): (0.02, 0.03),
+    ("IMM", "M"): (0.02, 0.03),
+    ("EMI", "A"): (0.02, 0.03),
+    ("EMI", "M"): (0.02, 0.03),
+    ("TMP_ARR", "A"): (0.02, 0.02),
+    ("TMP_ARR", "M"): (0.02, 0.02),
+}
 
-    Stocks within 1%, flows within 2% (summed over the periods of a
-    frequency); the five largest citizenships of each flow within 3%. The
-    migrant stock and the citizen-only stocks (CIT_ABROAD, RET_STOCK) are not
-    asserted yet: see docs/choices.md for what still separates them.
+
+def test_final_figures_are_close_to_the_truth(accuracy_build):
+    """Final figures against the generator's two truths (issue 6, item 4).
+
+    ``method``: methodology.md applied to the clean, correctly linked
+    crossings of the observation period (the warehouse's distance to it is
+    its processing error); ``history``: the rule on complete clean histories
+    since 2015 (the distance between the two truths is the method's own
+    bias). Totals are summed over the periods of a frequency, final cells
+    only; the five largest citizenships of each flow (annual) and of the
+    resident and migrant stocks within 3 % of the methodology truth.
     """
     from migstat.evaluate import citizenship_accuracy, statistics_accuracy
+    from migstat.linkage.evaluate import pairwise_score
 
-    truth = sample_delivery.parent / f"{sample_delivery.name}_truth"
-    totals = statistics_accuracy(built_warehouse, truth).set_index(["indicator_code", "freq"])
-    tolerances = {
-        ("RES_POP", "D"): 0.01,
-        ("IMM", "A"): 0.02,
-        ("EMI", "A"): 0.02,
-        ("TMP_ARR", "A"): 0.02,
-        ("IMM", "M"): 0.02,
-        ("EMI", "M"): 0.02,
+    built_warehouse, truth = accuracy_build
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        records = (truth / "record_person.parquet").as_posix()
+        con.execute(f"create temp view truth as select * from read_parquet('{records}')")
+        score = pairwise_score(con, "linked.person_links", "truth", ("border_crossings",))
+    assert score.precision >= 0.995 and score.recall >= 0.995, score
+    errors = {
+        kind: statistics_accuracy(built_warehouse, truth, kind=kind).set_index(
+            ["indicator_code", "freq"]
+        )["relative_error"]
+        for kind in ("method", "history")
     }
-    for key, tolerance in tolerances.items():
-        error = totals.loc[key, "relative_error"]
-        assert abs(error) <= tolerance, f"{key}: {error:+.2%} (tolerance {tolerance:.0%})"
-    largest = citizenship_accuracy(built_warehouse, truth, top=5)
-    flows = largest[largest["indicator_code"].isin(["IMM", "EMI", "TMP_ARR"])]
-    flows = flows[flows["freq"] == "A"]
-    assert len(flows) == 15
-    worst = flows.loc[flows["relative_error"].abs().idxmax()]
+    for key, bounds in TOTAL_BOUNDS.items():
+        for kind, bound in zip(("method", "history"), bounds, strict=True):
+            if bound is not None:
+                error = errors[kind][key]
+                assert abs(error) <= bound, f"{key} vs {kind}: {error:+.2%} (bound {bound:.0%})"
+    largest = citizenship_accuracy(built_warehouse, truth, top=5, kind="method")
+    flows = largest[
+        largest["indicator_code"].isin(["IMM", "EMI", "TMP_ARR"]) & (largest["freq"] == "A")
+    ]
+    stocks = largest[largest["indicator_code"].isin(["RES_POP", "MIG_STOCK"])]
+    checked = pd.concat([flows, stocks])
+    assert len(checked) == 25
+    worst = checked.loc[checked["relative_error"].abs().idxmax()]
     assert abs(worst["relative_error"]) <= 0.03, worst.to_dict()
 
 

@@ -1,5 +1,9 @@
 -- Border crossings in the common codes: ISO alpha-3 countries, sex
 -- M/F/_U, reasons from the visa type and the declared purpose.
+-- A view: lookups in small code lists cost less than writing 25 million
+-- wide rows again after stg_immigration__border_crossings.
+{{ config(materialized='view') }}
+
 with
 
 crossings as (

@@ -22,11 +22,20 @@
 -- Before the first crossing (the mirror): a visitor whose first crossing
 -- is a departure more than `visitor_max_stay_days` after the start of
 -- observation, and a foreign worker whose first crossing is a departure
--- and whose first work permit began after the start of observation, get
--- an imputed arrival `REPAIR-ARR-START-<id of the departure>`.
+-- and whose unbroken run of work permits covering it began after the
+-- start of observation, get an imputed arrival `REPAIR-ARR-START-<id of
+-- the departure>`. A foreign worker whose first crossing is an arrival
+-- more than window - threshold days after the start of observation, and
+-- whose unbroken run of work permits covers both the start and that
+-- arrival, was present at the start: the departure before the arrival
+-- was lost and is imputed a typical resident trip before it
+-- (`REPAIR-DEP-START-<id of the arrival>`). Runs of permits: permits
+-- overlapping, or issued within `permit_grace_days` of the end of the
+-- previous one.
 {%- set visitor_max_stay_days = var('visitor_max_stay_days', 90) | int %}
 {%- set permit_grace_days = var('permit_grace_days', 60) | int %}
 {%- set staying_reasons = var('permit_end_reasons_staying', []) %}
+{%- set other_side_days = var('residence_window_days') | int - var('residence_threshold_days') | int %}
 
 with
 
@@ -232,7 +241,8 @@ repairs as (
                 then broken_pairs_placed.repair_basis
             else 'midpoint'
         end as repair_basis,
-        broken_pairs_placed.crossing_id as repaired_after_crossing_id
+        broken_pairs_placed.crossing_id as repaired_after_crossing_id,
+        cast(null as boolean) as has_valid_work_permit
     from broken_pairs_placed
 ),
 
@@ -254,6 +264,52 @@ permit_summary as (
     from permits
     where permits.valid_from is not null
     group by permits.person_key
+),
+
+-- unbroken runs of a person's work permits: overlapping, or the next
+-- issued within permit_grace_days of the end of the previous
+permit_reaches as (
+    select
+        permits.person_key,
+        permits.work_permit_number,
+        permits.valid_from,
+        coalesce(permits.valid_to, date '9999-12-31') as valid_to,
+        max(coalesce(permits.valid_to, date '9999-12-31')) over (
+            partition by permits.person_key
+            order by permits.valid_from, permits.valid_to, permits.work_permit_number
+            rows between unbounded preceding and 1 preceding
+        ) as previous_reach
+    from permits
+    where permits.valid_from is not null
+),
+
+permit_run_ids as (
+    select
+        permit_reaches.*,
+        sum(
+            case
+                when
+                    permit_reaches.previous_reach + {{ permit_grace_days }}
+                    >= permit_reaches.valid_from
+                    then 0
+                else 1
+            end
+        ) over (
+            partition by permit_reaches.person_key
+            order by permit_reaches.valid_from, permit_reaches.valid_to, permit_reaches.work_permit_number
+            rows between unbounded preceding and current row
+        ) as run_id
+    from permit_reaches
+),
+
+permit_runs as (
+    select
+        permit_run_ids.person_key,
+        permit_run_ids.run_id,
+        min(permit_run_ids.valid_from) as run_from,
+        max(permit_run_ids.valid_to) as run_to
+    from permit_run_ids
+    group by permit_run_ids.person_key, permit_run_ids.run_id
 ),
 
 last_arrivals as (
@@ -369,7 +425,8 @@ imputed as (
         imputations.original_seq * 2 + 1 as crossing_order,
         imputations.repair_kind,
         imputations.repair_basis,
-        imputations.crossing_id as repaired_after_crossing_id
+        imputations.crossing_id as repaired_after_crossing_id,
+        cast(null as boolean) as has_valid_work_permit
     from imputations
 ),
 
@@ -383,12 +440,16 @@ first_departures as (
         ) }}
             as is_residence_footing,
         {{ residence_duration_group('sequenced.is_citizen', 'sequenced.visa_type') }} as duration_group,
-        permit_summary.first_permit_start,
+        -- the start of the run of work permits covering the departure
+        covering_run.run_from as covering_permit_start,
         parameters.observation_start_date
     from sequenced
     cross join parameters
-    left join permit_summary
-        on sequenced.person_key = permit_summary.person_key
+    left join permit_runs as covering_run
+        on
+            sequenced.person_key = covering_run.person_key
+            and sequenced.crossing_date between covering_run.run_from
+            and covering_run.run_to + {{ permit_grace_days }}
     where
         sequenced.original_seq = 1
         and sequenced.direction = 'DEP'
@@ -431,17 +492,17 @@ start_imputations as (
             and overall_typical.duration_group = '_T'
     where
         not first_departures.is_residence_footing
-        -- no work permit began on or before the departure
-        and not coalesce(first_departures.first_permit_start <= first_departures.crossing_date, false)
+        -- no run of work permits covers the departure
+        and first_departures.covering_permit_start is null
         and first_departures.crossing_date - first_departures.observation_start_date
         > {{ visitor_max_stay_days }}
     union all
-    -- a worker whose first permit began after the start of observation
-    -- and before the departure: arrived when that permit began
+    -- a worker whose run of permits covering the departure began after
+    -- the start of observation: arrived when that run began
     select
         first_departures.person_key,
         first_departures.crossing_id,
-        cast(first_departures.first_permit_start as timestamp) as imputed_time,
+        cast(first_departures.covering_permit_start as timestamp) as imputed_time,
         first_departures.is_citizen,
         first_departures.visa_type,
         first_departures.death_date,
@@ -449,8 +510,8 @@ start_imputations as (
         'work_permit_start' as repair_basis
     from first_departures
     where
-        first_departures.first_permit_start > first_departures.observation_start_date
-        and first_departures.first_permit_start < first_departures.crossing_date
+        first_departures.covering_permit_start > first_departures.observation_start_date
+        and first_departures.covering_permit_start < first_departures.crossing_date
 ),
 
 imputed_start as (
@@ -466,8 +527,76 @@ imputed_start as (
         1 as crossing_order,
         start_imputations.repair_kind,
         start_imputations.repair_basis,
-        cast(null as varchar) as repaired_after_crossing_id
+        cast(null as varchar) as repaired_after_crossing_id,
+        cast(null as boolean) as has_valid_work_permit
     from start_imputations
+),
+
+-- a worker present at the start: permits unbroken from before the start
+-- of observation to a first arrival that came too late to end a trip
+-- abroad under way at the start
+first_arrivals as (
+    select
+        sequenced.*,
+        {{ residence_duration_group('sequenced.is_citizen', 'sequenced.visa_type') }} as duration_group,
+        parameters.observation_start_date
+    from sequenced
+    cross join parameters
+    inner join permit_runs as covering_run
+        on
+            sequenced.person_key = covering_run.person_key
+            and parameters.observation_start_date >= covering_run.run_from
+            and sequenced.crossing_date <= covering_run.run_to + {{ permit_grace_days }}
+    where
+        sequenced.original_seq = 1
+        and sequenced.direction = 'ARR'
+        and sequenced.crossing_date <= parameters.vintage
+        and not coalesce(sequenced.is_citizen, false)
+        and coalesce(sequenced.visa_type, '') <> 'CITIZEN'
+        and sequenced.crossing_date - parameters.observation_start_date > {{ other_side_days }}
+),
+
+imputed_start_departures as (
+    select
+        first_arrivals.person_key,
+        'REPAIR-DEP-START-' || first_arrivals.crossing_id as crossing_id,
+        'DEP' as direction,
+        -- a typical resident trip before the arrival, inside the period
+        cast(
+            greatest(
+                first_arrivals.observation_start_date,
+                least(
+                    first_arrivals.crossing_date
+                    - cast(
+                        coalesce(group_typical.median_days, overall_typical.median_days, 1) as integer
+                    ),
+                    first_arrivals.crossing_date - 1
+                )
+            ) as timestamp
+        ) as crossing_time,
+        first_arrivals.is_citizen,
+        first_arrivals.visa_type,
+        first_arrivals.death_date,
+        -- before the first delivered crossing (order 2)
+        1 as crossing_order,
+        'imputed_departure_permit_present' as repair_kind,
+        case
+            when group_typical.median_days is not null then 'resident_trip:' || first_arrivals.duration_group
+            when overall_typical.median_days is not null then 'resident_trip:_T'
+            else 'one_day'
+        end as repair_basis,
+        cast(null as varchar) as repaired_after_crossing_id,
+        -- the run of permits covers it
+        true as has_valid_work_permit
+    from first_arrivals
+    left join typical_durations as group_typical
+        on
+            group_typical.duration_kind = 'resident_trip'
+            and first_arrivals.duration_group = group_typical.duration_group
+    left join typical_durations as overall_typical
+        on
+            overall_typical.duration_kind = 'resident_trip'
+            and overall_typical.duration_group = '_T'
 ),
 
 inserted as (
@@ -476,6 +605,8 @@ inserted as (
     select * from imputed
     union all
     select * from imputed_start
+    union all
+    select * from imputed_start_departures
 ),
 
 inserted_dated as (
@@ -487,7 +618,7 @@ inserted_dated as (
         cast(inserted.crossing_time as date) as crossing_date,
         inserted.is_citizen,
         inserted.visa_type,
-        cast(null as boolean) as has_valid_work_permit,
+        inserted.has_valid_work_permit,
         inserted.death_date,
         inserted.crossing_order,
         true as is_repaired,

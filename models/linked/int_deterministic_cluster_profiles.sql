@@ -2,8 +2,10 @@
 -- attributes probabilistic linkage compares, chosen by the rule of
 -- int_persons (doc: linkage_attribute_rule): the citizens register first,
 -- then the work permits, then the most frequent value on the crossings
--- (a date of birth: the most precise first), and the period in which the
--- cluster's documents were used at the border (first and last crossing).
+-- (a date of birth: the most precise first), the period in which the
+-- cluster's documents were used at the border (first and last crossing,
+-- and which way each went), and, for a naturalised citizen, the
+-- nationality held before naturalisation (the register's birth country).
 -- Restricted: names and dates of birth.
 --
 -- One pass over the records: they are first tallied per cluster, document
@@ -35,7 +37,17 @@ tallies as (
         count(*) filter (where records.source_system = 'border_crossings') as crossing_count,
         min(records.record_id) as smallest_record_id,
         min(records.record_date) as first_crossing_date,
-        max(records.record_date) as last_crossing_date
+        max(records.record_date) as last_crossing_date,
+        -- the direction of the first and last crossing (by time, then id)
+        arg_min(
+            records.record_direction, (records.record_time, records.record_id)
+        ) filter (where records.record_time is not null) as first_crossing_direction,
+        arg_max(
+            records.record_direction, (records.record_time, records.record_id)
+        ) filter (where records.record_time is not null) as last_crossing_direction,
+        min(records.record_time) as first_crossing_time,
+        max(records.record_time) as last_crossing_time,
+        min(records.previous_citizenship_iso3) as previous_citizenship_iso3
     from records
     inner join clusters
         on records.primary_node = clusters.node
@@ -50,7 +62,12 @@ sizes as (
         sum(tallies.crossing_count) as crossing_count,
         count(distinct tallies.document_node) as document_count,
         min(tallies.first_crossing_date) as first_crossing_date,
-        max(tallies.last_crossing_date) as last_crossing_date
+        max(tallies.last_crossing_date) as last_crossing_date,
+        arg_min(tallies.first_crossing_direction, tallies.first_crossing_time)
+            as first_crossing_direction,
+        arg_max(tallies.last_crossing_direction, tallies.last_crossing_time)
+            as last_crossing_direction,
+        min(tallies.previous_citizenship_iso3) as previous_citizenship_iso3
     from tallies
     group by tallies.cluster_id
 ),
@@ -133,7 +150,10 @@ final as (
         coalesce(sexes.sex, '_U') as sex,
         coalesce(citizenships.citizenship_iso3, '_U') as citizenship_iso3,
         sizes.first_crossing_date,
-        sizes.last_crossing_date
+        sizes.last_crossing_date,
+        sizes.first_crossing_direction,
+        sizes.last_crossing_direction,
+        sizes.previous_citizenship_iso3
     from sizes
     left join names
         on sizes.cluster_id = names.cluster_id and names.preference = 1

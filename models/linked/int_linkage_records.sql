@@ -8,8 +8,11 @@
 -- `W|<work permit number>`. An identifier typed on a crossing that points
 -- at a register record with an incompatible birth year, sex or
 -- nationality is not trusted (a mistyped number must not merge two
--- persons); the record keeps its other nodes. `record_date` (the crossing
--- date) dates the use of a document (doc: linkage_probabilistic_model).
+-- persons); the record keeps its other nodes. `record_date` and
+-- `record_time` (the crossing date and time) date the use of a document,
+-- `record_direction` says which way it crossed, and a naturalised
+-- citizen's register entry carries the birth country as the nationality
+-- held before naturalisation (doc: linkage_probabilistic_model).
 with
 
 crossings as (
@@ -67,6 +70,9 @@ crossing_records as (
         crossings.sex,
         crossings.citizenship_iso3,
         crossings.crossing_date as record_date,
+        crossings.crossing_time as record_time,
+        crossings.direction as record_direction,
+        cast(null as varchar) as previous_citizenship_iso3,
         3 as attribute_priority
     from crossings
     left join citizens
@@ -101,6 +107,9 @@ permit_records as (
         permit_names.sex,
         permit_names.citizenship_iso3,
         cast(null as date) as record_date,
+        cast(null as timestamp) as record_time,
+        cast(null as varchar) as record_direction,
+        cast(null as varchar) as previous_citizenship_iso3,
         2 as attribute_priority
     from permit_names
 ),
@@ -128,6 +137,16 @@ citizen_records as (
         citizen_names.sex,
         citizen_names.citizenship_iso3,
         cast(null as date) as record_date,
+        cast(null as timestamp) as record_time,
+        cast(null as varchar) as record_direction,
+        -- the nationality a naturalised citizen travelled under before:
+        -- taken to be that of the country of birth
+        case
+            when
+                citizen_names.citizenship_basis = 'NATURALISATION'
+                and citizen_names.birth_country_iso3 not in ('{{ var("reporting_country") }}', '_U')
+                then citizen_names.birth_country_iso3
+        end as previous_citizenship_iso3,
         1 as attribute_priority
     from citizen_names
 ),
@@ -150,6 +169,9 @@ passport_records as (
         '_U' as sex,
         '{{ var("reporting_country") }}' as citizenship_iso3,
         cast(null as date) as record_date,
+        cast(null as timestamp) as record_time,
+        cast(null as varchar) as record_direction,
+        cast(null as varchar) as previous_citizenship_iso3,
         4 as attribute_priority
     from passports
 ),
@@ -192,10 +214,13 @@ final as (
         unioned.birth_date_precision,
         unioned.sex,
         unioned.citizenship_iso3,
+        unioned.previous_citizenship_iso3,
         unioned.attribute_priority,
 
-        -- when the record's document was used (crossings only)
-        unioned.record_date
+        -- when and which way the record's document was used (crossings only)
+        unioned.record_date,
+        unioned.record_time,
+        unioned.record_direction
     from unioned
 )
 

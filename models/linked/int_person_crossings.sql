@@ -66,8 +66,9 @@ final as (
         kept.port_kind,
 
         -- the person
-        persons.is_citizen,
-        persons.citizenship_iso3,
+        -- as on the crossing date (a naturalised citizen was a foreigner before)
+        {{ is_citizen_on('persons', 'kept.crossing_date') }} as is_citizen,
+        {{ citizenship_on('persons', 'kept.crossing_date') }} as citizenship_iso3,
         persons.sex,
         persons.birth_date,
         persons.birth_date_precision,

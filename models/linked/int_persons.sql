@@ -2,6 +2,9 @@
 -- Where sources disagree (doc: linkage_attribute_rule) the citizens
 -- register wins, then the work permits, then the most frequent value on
 -- the person's crossings (for a date of birth, the most precise first).
+-- A naturalised citizen keeps the date of naturalisation and the
+-- nationality held before it: before that date the person counts as a
+-- foreigner of that nationality (macro citizenship_on).
 -- Restricted: the date of birth.
 with
 
@@ -44,7 +47,10 @@ register as (
         record_keys.person_key,
         min(citizens.death_date) as death_date,
         min(citizens.birth_country_iso3) as birth_country_iso3,
-        bool_or(citizens.is_born_abroad) as is_born_abroad
+        bool_or(citizens.is_born_abroad) as is_born_abroad,
+        min(citizens.citizenship_date) filter (
+            where citizens.citizenship_basis = 'NATURALISATION'
+        ) as naturalisation_date
     from citizens
     inner join record_keys
         on
@@ -99,6 +105,21 @@ citizenships as (
     group by person_records.person_key, person_records.citizenship_iso3
 ),
 
+-- a naturalised citizen's nationality before naturalisation: the one on
+-- their foreign documents (most frequent), else the register's birth country
+previous_citizenships as (
+    select
+        person_records.person_key,
+        coalesce(
+            mode(person_records.citizenship_iso3) filter (
+                where person_records.citizenship_iso3 not in ('{{ var("reporting_country") }}', '_U')
+            ),
+            min(person_records.previous_citizenship_iso3)
+        ) as previous_citizenship_iso3
+    from person_records
+    group by person_records.person_key
+),
+
 final as (
     select
         counts.person_key,
@@ -118,6 +139,11 @@ final as (
             else coalesce(citizenships.citizenship_iso3, '_U')
         end as citizenship_iso3,
         coalesce(register.birth_country_iso3, '_U') as birth_country_iso3,
+        register.naturalisation_date,
+        case
+            when register.naturalisation_date is not null
+                then coalesce(previous_citizenships.previous_citizenship_iso3, '_U')
+        end as previous_citizenship_iso3,
         case
             when register.person_key is not null then register.is_born_abroad
             -- no source records where a foreigner was born: taken as abroad
@@ -141,6 +167,8 @@ final as (
         on counts.person_key = sexes.person_key and sexes.preference = 1
     left join citizenships
         on counts.person_key = citizenships.person_key and citizenships.preference = 1
+    left join previous_citizenships
+        on counts.person_key = previous_citizenships.person_key
 )
 
 select * from final

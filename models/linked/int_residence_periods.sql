@@ -60,7 +60,8 @@ crossing_periods as (
 persons_without_crossings as (
     select
         persons.person_key,
-        persons.is_citizen
+        persons.is_citizen,
+        persons.naturalisation_date
     from persons
     where not exists (
         select 1
@@ -73,7 +74,11 @@ citizen_periods as (
     select
         persons_without_crossings.person_key,
         true as is_resident,
-        parameters.observation_start_date as resident_from,
+        -- a naturalised citizen from the day of naturalisation
+        greatest(
+            parameters.observation_start_date,
+            coalesce(persons_without_crossings.naturalisation_date, parameters.observation_start_date)
+        ) as resident_from,
         cast(null as date) as resident_to,
         'citizen_without_crossings' as residence_basis
     from persons_without_crossings

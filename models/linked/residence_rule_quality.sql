@@ -59,6 +59,9 @@ repair_counts as (
             where repaired.repair_kind = 'imputed_arrival_permit_start'
         ) as imputed_arrivals_permit_start,
         count(*) filter (
+            where repaired.repair_kind = 'imputed_departure_permit_present'
+        ) as imputed_departures_permit_present,
+        count(*) filter (
             where repaired.is_repaired and repaired.repair_basis = 'declared_stay'
         ) as repairs_placed_by_declared_stay,
         count(*) filter (
@@ -164,7 +167,12 @@ descriptions as (
         (
             'imputed_arrivals_permit_start',
             'repairs',
-            'arrivals imputed at the start of the first work permit before a worker''s first departure'
+            'arrivals imputed at the start of the run of work permits covering a worker''s first departure'
+        ),
+        (
+            'imputed_departures_permit_present',
+            'repairs',
+            'departures imputed before a worker''s first arrival (permits unbroken since the start)'
         ),
         (
             'repairs_placed_by_declared_stay',

@@ -60,6 +60,17 @@ Truth files (Parquet unless said otherwise; ``true_person_id`` is an integer)
     migrants; BUSINESS/MEDICAL/TRANSIT/OTHER -> OTHER); a tourist visa with nothing
     else is OTHER, anything else ``_U``. Stocks use the state at the end of the day;
     deaths end residence; age is completed years.
+``statistics_method.parquet``
+    The same statistics, same layout, by the **methodology truth**
+    (:func:`migstat.generate.truth.methodology_world`): methodology.md applied to the
+    clean, correctly linked, complete crossings of the observation period only (state
+    at the start of observation from the first observed crossing, persons without
+    crossings resident as citizens or on their work permits' valid days, deaths), so
+    without the years before 2019 that the history truth knows. History truth minus
+    methodology truth is the method's own bias; a warehouse minus the methodology
+    truth its processing error. ``crossings_true`` carries its verdicts as
+    ``method_is_resident_before``, ``method_is_resident_after``,
+    ``method_is_migration`` (null before the observation period).
 ``summary.json``
     Parameters, counts and measured flaw rates.
 
@@ -135,7 +146,12 @@ def generate(out: Path, scale: float, seed: int, truth: Path | None = None) -> d
     summary.update(deliver.write_registry(world, out))
     summary.update(deliver.write_census(rng, world, cls, out, truth_mod.resident_on))
     stats = truth_mod.compute_statistics(world, cls)
-    summary.update(_write_truth(world, cls, rows, events, stats, truth_dir))
+    mworld = truth_mod.methodology_world(world)
+    mcls = truth_mod.classify_methodology(mworld)
+    stats_method = truth_mod.compute_statistics(mworld, mcls)
+    method = _method_verdicts(world, mcls)
+    del mworld, mcls
+    summary.update(_write_truth(world, cls, rows, events, stats, truth_dir, method, stats_method))
     summary["persons"] = int(len(world.persons["dob"]))
     summary["true_crossings"] = int(len(world.crossings["pid"]))
     summary["seconds"] = round(time.perf_counter() - t0, 1)
@@ -187,7 +203,21 @@ def _rp_table(
     )
 
 
-def _write_truth(world, cls, rows, events, stats: pd.DataFrame, tdir: Path) -> dict:
+def _method_verdicts(world, mcls: dict) -> dict:
+    """The methodology truth's verdicts aligned with the world's crossings (-1: none)."""
+    x = world.crossings
+    keep = (x["day"] >= population.OBS_START) & (x["day"] <= population.OBS_END)
+    out = {}
+    for k in ("is_resident_before", "is_resident_after", "is_migration"):
+        v = np.full(len(keep), -1, np.int8)
+        v[keep] = mcls[k]
+        out[k] = v
+    return out
+
+
+def _write_truth(
+    world, cls, rows, events, stats: pd.DataFrame, tdir: Path, method: dict, stats_method
+) -> dict:
     tdir.mkdir(parents=True, exist_ok=True)
     x, p, pm = world.crossings, world.persons, world.permits
     # record_person: crossings (written in slices to bound memory), then registers
@@ -252,6 +282,10 @@ def _write_truth(world, cls, rows, events, stats: pd.DataFrame, tdir: Path) -> d
                 "is_resident_after": pa.array(cls["is_resident_after"][sel]),
                 "is_migration": pa.array(cls["is_migration"][sel]),
                 "resolved_date": pa.array(_days(cls["resolved_date"][sel])),
+                **{
+                    f"method_{k}": pa.array(method[k][sel] == 1, mask=method[k][sel] < 0)
+                    for k in ("is_resident_before", "is_resident_after", "is_migration")
+                },
                 "crossing_id": pc.if_else(pa.array(c >= 0), _bc(np.maximum(c, 0)), None),
                 "recorded": pa.array(c >= 0),
             }
@@ -283,10 +317,15 @@ def _write_truth(world, cls, rows, events, stats: pd.DataFrame, tdir: Path) -> d
     pq.write_table(persons, tdir / "persons.parquet")
     pq.write_table(pa.Table.from_pandas(stats, preserve_index=False), tdir / "statistics.parquet")
     stats.to_csv(tdir / "statistics.csv", index=False)
+    pq.write_table(
+        pa.Table.from_pandas(stats_method, preserve_index=False),
+        tdir / "statistics_method.parquet",
+    )
     return {
         "truth_records": int(n_records),
         "truth_crossings": int(n_ct),
         "statistics_rows": int(len(stats)),
+        "statistics_method_rows": int(len(stats_method)),
         "flaws": _flaw_rates(events, rows, x),
     }
 

@@ -95,13 +95,17 @@ def classify_arrays(
     window: int = WINDOW_DAYS,
     threshold: int = THRESHOLD_DAYS,
     current_day: int | None = None,
+    last_spell: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Classify crossings already sorted by person then time.
 
     ``person`` holds integer person codes (equal codes contiguous), ``day`` integer day
     numbers, ``is_arrival`` booleans. ``initial_resident`` has one value per crossing
     (only the value on each person's first crossing is used) or is None for the C++
-    default. Returns arrays aligned with the input: ``would_migrate``,
+    default. ``last_spell`` (one value per crossing, only the value on each person's
+    last crossing is used) replaces the ``window`` days the person is assumed to stay
+    after the last crossing, e.g. the days to a known death. Returns arrays aligned with
+    the input: ``would_migrate``,
     ``is_resident_before``, ``is_resident_after``, ``is_migration``, ``resolved_before``,
     ``resolved_after``, ``resolved_date`` (day numbers) and ``days_to_next``.
     """
@@ -131,6 +135,8 @@ def classify_arrays(
 
     spell = np.full(n, window, np.int64)
     spell[:-1] = np.where(same_next[:-1], day[1:] - day[:-1], window)
+    if last_spell is not None:
+        spell = np.where(last, np.asarray(last_spell, np.int64), spell)
     in_c = np.zeros(n + 1, np.int64)
     out_c = np.zeros(n + 1, np.int64)
     np.cumsum(np.where(arr, spell, 0), out=in_c[1:])
@@ -148,6 +154,12 @@ def classify_arrays(
         np.searchsorted(out_c, out_c[:-1] + tn, side="right"),
         np.searchsorted(in_c, in_c[:-1] + tn, side="right"),
     )
+    if last_spell is not None:
+        # a short last spell can end a person's walk before either side is reached
+        # (not a migration, certain when the last spell ends); keep the searches
+        # from running on into the next person's spells
+        m_mig = np.where(m_mig <= end + 1, m_mig, n + 1)
+        m_non = np.where(m_non <= end + 1, m_non, n + 1)
     would = m_mig < m_non
     r_step = np.minimum(m_mig, m_non)
     oth_at = np.where(arr, out_c[np.minimum(m_mig, n)], in_c[np.minimum(m_mig, n)])
@@ -155,6 +167,9 @@ def classify_arrays(
     res_mig = day + threshold + (oth_at - oth_c)
     res_non = day + tn + (mig_at - mig_c)
     res_walk = np.where(would, res_mig, res_non)
+    if last_spell is not None:
+        walked = in_c[end + 1] - in_c[:-1] + out_c[end + 1] - out_c[:-1]
+        res_walk = np.where(r_step > n, day + walked, res_walk)
 
     # state
     if initial_resident is None:

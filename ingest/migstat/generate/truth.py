@@ -1,13 +1,32 @@
-"""Truth: the residence rule on the clean histories and the statistics it implies."""
+"""Truth: the residence rule on the clean histories and the statistics it implies.
+
+Two truths are computed from the same simulated world:
+
+* the **history truth** (:func:`classify_world`, :func:`compute_statistics` on the world):
+  the rule on every person's complete clean history since the simulation start
+  (2015), with the true state before it; what really happened;
+* the **methodology truth** (:func:`methodology_world`, :func:`classify_methodology`):
+  methodology.md applied to the clean, correctly linked, complete crossings of the
+  observation period only, as the warehouse sees a flawless delivery: the state at the
+  start of observation from each person's first observed crossing (section 1, "Start
+  of observation"), persons without an observed crossing resident as citizens or on
+  the days of a valid work permit, residence ended by death, and the stay assumed
+  after a person's last crossing ended by a death known at the data cut-off. The gap
+  between the two is the method's own bias; the gap between a warehouse built from
+  the flawed delivery and the methodology truth is its processing error.
+"""
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
 
+from . import deliver
 from . import population as pop
 from . import reference as ref
-from .residence import classify_arrays
+from .residence import THRESHOLD_DAYS, WINDOW_DAYS, classify_arrays
 
 AGE_BREAKS = [15, 25, 35, 45, 55, 65]
 AGE_CODES = np.array(
@@ -48,8 +67,12 @@ SEXES = np.array(["M", "F"], dtype=object)
 CGROUPS = np.array(["CIT", "FOR"], dtype=object)
 
 
-def classify_world(world, chunk: int = 2_000_000) -> dict:
-    """The residence rule on every true crossing, in chunks of whole persons."""
+def classify_world(world, chunk: int = 2_000_000, last_spell: np.ndarray | None = None) -> dict:
+    """The residence rule on every crossing of ``world``, in chunks of whole persons.
+
+    ``last_spell`` (aligned with the crossings) replaces the window days a person is
+    assumed to stay after the last crossing (see :func:`classify_arrays`).
+    """
     x, p = world.crossings, world.persons
     n = len(x["pid"])
     cuts = [0]
@@ -63,10 +86,115 @@ def classify_world(world, chunk: int = 2_000_000) -> dict:
     parts: dict[str, list] = {}
     for a, b in zip(cuts[:-1], cuts[1:], strict=True):
         pid = x["pid"][a:b]
-        r = classify_arrays(pid, x["day"][a:b], x["arr"][a:b], p["init_res"][pid])
+        spell = None if last_spell is None else last_spell[a:b]
+        r = classify_arrays(pid, x["day"][a:b], x["arr"][a:b], p["init_res"][pid], last_spell=spell)
         for k, v in r.items():
             parts.setdefault(k, []).append(v.astype(np.int32) if v.dtype == np.int64 else v)
     return {k: np.concatenate(v) for k, v in parts.items()}
+
+
+# visa types whose holder, departing on a first observed crossing, was a usual resident
+# at the start of observation (methodology.md section 1)
+RESIDENCE_VISAS = ("WORK", "RESIDENT", "DEPENDENT", "STUDENT", "MARRIAGE")
+
+
+def permit_spans(world, at: int = pop.OBS_END) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(person, first valid day, last valid day) of every work permit issued by ``at``.
+
+    A permit is valid from its issue date to its expiry date (as renewed by ``at``), or
+    to the day it was cancelled or transferred to a new employer if earlier.
+    """
+    pm = world.permits
+    o = np.flatnonzero(pm["issue"] <= at)
+    expiry, _status, _reason = deliver.permit_status(world, at, o)
+    last = np.minimum(expiry, pm["cancel_day"][o].astype(np.int64))
+    last = np.where(pm["transferred"][o], np.minimum(last, pm["spell_end"][o]), last)
+    return pm["pid"][o].astype(np.int64), pm["issue"][o].astype(np.int64), last
+
+
+def _spans_frame(world, at: int) -> pd.DataFrame:
+    pid, first, last = permit_spans(world, at)
+    return pd.DataFrame({"pid": pid, "first": first, "last": last})
+
+
+def permit_valid_on(world, pids: np.ndarray, days: np.ndarray, at: int = pop.OBS_END):
+    """Whether each person ``pids[i]`` held a valid work permit on ``days[i]``."""
+    pids = np.asarray(pids, np.int64)
+    days = np.broadcast_to(np.asarray(days, np.int64), pids.shape)
+    if len(pids) == 0:
+        return np.zeros(0, bool)
+    spans = getattr(world, "_permit_spans", None)
+    if spans is None:
+        spans = _spans_frame(world, at)
+    q = pd.DataFrame({"pid": pids, "day": days, "i": np.arange(len(pids))})
+    m = q.merge(spans, on="pid")
+    hit = m["i"].to_numpy()[((m["day"] >= m["first"]) & (m["day"] <= m["last"])).to_numpy()]
+    out = np.zeros(len(pids), bool)
+    out[hit] = True
+    return out
+
+
+@dataclasses.dataclass
+class _MethodWorld(pop.World):
+    """A world seen as methodology.md sees it (crossings of the observation period)."""
+
+    _permit_spans: pd.DataFrame | None = None
+
+
+def methodology_world(world, start: int = pop.OBS_START, end: int = pop.OBS_END):
+    """The world restricted to the crossings of ``start`` .. ``end`` (the data cut-off).
+
+    ``persons["init_res"]`` becomes the state at the start of observation that
+    methodology.md section 1 derives from each person's first observed crossing: a
+    first departure of a citizen, of someone present ``THRESHOLD_DAYS`` days since the
+    start, under a residence-type visa (``RESIDENCE_VISAS``) or with a valid work
+    permit that day makes a usual resident; a first arrival only a citizen absent
+    fewer than ``THRESHOLD_DAYS`` days. ``persons["no_crossings"]`` marks persons with
+    no crossing in the period: :func:`resident_on` makes them usual residents while
+    citizens, or on the days a work permit of theirs is valid.
+    """
+    x, p = world.crossings, world.persons
+    keep = (x["day"] >= start) & (x["day"] <= end)
+    xm = {k: v[keep] for k, v in x.items()}
+    spans = _spans_frame(world, end)
+    n = len(p["dob"])
+    pid = xm["pid"]
+    first = np.ones(len(pid), bool)
+    first[1:] = pid[1:] != pid[:-1]
+    fp = pid[first].astype(np.int64)
+    fd = xm["day"][first].astype(np.int64)
+    citizen = pop.is_citizen(world, fp, fd)
+    visa = np.isin(xm["visa"][first], [pop.V[v] for v in RESIDENCE_VISAS])
+    mworld = _MethodWorld(
+        **{f.name: getattr(world, f.name) for f in dataclasses.fields(pop.World)},
+        _permit_spans=spans,
+    )
+    permit = permit_valid_on(mworld, fp, fd)
+    present_long = fd - start >= THRESHOLD_DAYS
+    init_first = np.where(
+        xm["arr"][first], citizen & ~present_long, citizen | present_long | visa | permit
+    )
+    init = np.zeros(n, bool)
+    init[fp] = init_first
+    no_crossings = np.ones(n, bool)
+    no_crossings[fp] = False
+    mworld.crossings = xm
+    mworld.persons = {**p, "init_res": init, "no_crossings": no_crossings}
+    return mworld
+
+
+def classify_methodology(mworld, end: int = pop.OBS_END, chunk: int = 2_000_000) -> dict:
+    """The residence rule on the crossings of :func:`methodology_world`.
+
+    After a person's last crossing the person stays where it left them
+    (``WINDOW_DAYS``), unless a death known by ``end`` ends that stay first.
+    """
+    x, p = mworld.crossings, mworld.persons
+    death = p["death"][x["pid"]].astype(np.int64)
+    spell = np.where(death <= end, np.clip(death - x["day"], 0, WINDOW_DAYS), WINDOW_DAYS).astype(
+        np.int64
+    )
+    return classify_world(mworld, chunk, last_spell=spell)
 
 
 def age_index(dob: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -256,6 +384,11 @@ def resident_on(world, cls: dict, pids: np.ndarray, d: int) -> np.ndarray:
     jj = np.maximum(j, 0)
     has = (j >= 0) & (x["pid"][jj] == pids)
     state = np.where(has, cls["is_resident_after"][jj], p["init_res"][pids])
+    if "no_crossings" in p:  # methodology truth: no crossing at all
+        nc = np.flatnonzero(p["no_crossings"][pids])
+        q = pids[nc]
+        at = np.full(len(q), d)
+        state[nc] = pop.is_citizen(world, q, at) | permit_valid_on(world, q, at)
     alive = (p["death"][pids] > d) & (p["dob"][pids] <= d)
     return state & alive
 
@@ -265,6 +398,8 @@ def _stocks(world, cls) -> pd.DataFrame:
     n = len(p["dob"])
     ever_res = p["init_res"].copy()
     np.logical_or.at(ever_res, x["pid"], cls["is_resident_after"])
+    if "no_crossings" in p:  # methodology truth: permit holders without crossings
+        ever_res[world.permits["pid"][p["no_crossings"][world.permits["pid"]]]] = True
     cand = np.flatnonzero(ever_res | (p["cit_from"] < pop.BIG))
     in_obs = (x["day"] >= pop.OBS_START) & (x["day"] <= pop.OBS_END)
     imm = in_obs & x["arr"] & cls["is_migration"]

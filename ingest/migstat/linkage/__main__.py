@@ -26,7 +26,7 @@ def _profiles(warehouse: Path):
             """
             select cluster_id, surname_std, given_names_std, full_name_std, birth_date,
                 birth_date_precision, sex, citizenship_iso3, first_crossing_date,
-                last_crossing_date
+                last_crossing_date, first_crossing_direction, last_crossing_direction
             from linked.int_deterministic_cluster_profiles
             where full_name_std is not null and birth_date is not null
             """
@@ -54,7 +54,11 @@ with nodes as (
             mode(records.citizenship_iso3) filter (where records.citizenship_iso3 <> '_U'), '_U'
         ) as citizenship_iso3,
         min(records.record_date) as first_crossing_date,
-        max(records.record_date) as last_crossing_date
+        max(records.record_date) as last_crossing_date,
+        arg_min(records.record_direction, (records.record_time, records.record_id))
+            filter (where records.record_time is not null) as first_crossing_direction,
+        arg_max(records.record_direction, (records.record_time, records.record_id))
+            filter (where records.record_time is not null) as last_crossing_direction
     from linked.int_linkage_records as records
     inner join linked.int_deterministic_clusters as clusters
         on records.primary_node = clusters.node

@@ -10,7 +10,7 @@ document number with the same person details.
 ``prepare`` derives the comparison columns, ``settings`` declares the
 comparisons and blocking rules, ``train`` estimates the parameters and
 ``predict`` scores the blocked pairs with the committed model
-(``linkage_model/person_model_v2.json``).
+(``linkage_model/person_model_v3.json``).
 
 The prior is stored with the number of cluster profiles it was estimated
 on (``migstat.training_profiles`` in the JSON) and rescaled to the size of
@@ -25,13 +25,14 @@ import json
 import logging
 import math
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-MODEL_VERSION = "v2"
+MODEL_VERSION = "v3"
 MODEL_FILE = f"person_model_{MODEL_VERSION}.json"
 # the documented threshold (match weight, log2 of the Bayes factor); see
 # models/linked/_linked__docs.md, doc block linkage_probabilistic_model
@@ -50,7 +51,12 @@ PROFILE_COLUMNS = (
     "citizenship_iso3",
     "first_crossing_date",
     "last_crossing_date",
+    "first_crossing_direction",
+    "last_crossing_direction",
 )
+# optional profile column: the nationality a naturalised citizen held before
+# (see ``with_previous_nationalities``)
+PREVIOUS_CITIZENSHIP = "previous_citizenship_iso3"
 
 # name skeleton: first letter, then consonants without H, W, Y, each run
 # of one letter collapsed (MOHAMED, MUHAMMAD -> MD; HUSSAIN, HOSSAIN -> HSN)
@@ -104,6 +110,8 @@ select
     p.birth_date_precision,
     p.first_crossing_date as first_used,
     p.last_crossing_date as last_used,
+    p.first_crossing_direction as first_direction,
+    p.last_crossing_direction as last_direction,
     year(p.birth_date) as birth_year,
     strftime(p.birth_date, '%Y-%m') as birth_month,
     nullif(p.sex, '_U') as sex,
@@ -215,9 +223,18 @@ def _levels_exact(column: str, what: str) -> list[dict]:
 
 
 INTERLEAVED_LABEL = "documents used in interleaved periods"
+CONTINUED_LABEL = "one used after the other, changed inside the country"
 
 
 def _levels_period() -> list[dict]:
+    # a renewal while living in the country: the old document's last
+    # crossing is an arrival, the new one's first a departure
+    continued = (
+        '("last_used_l" <= "first_used_r" and "last_direction_l" = \'ARR\' '
+        "and \"first_direction_r\" = 'DEP') "
+        'or ("last_used_r" <= "first_used_l" and "last_direction_r" = \'ARR\' '
+        "and \"first_direction_l\" = 'DEP')"
+    )
     return [
         {
             "sql_condition": '"first_used_l" is null or "first_used_r" is null',
@@ -228,6 +245,7 @@ def _levels_period() -> list[dict]:
             "sql_condition": '"first_used_l" < "last_used_r" and "first_used_r" < "last_used_l"',
             "label_for_charts": INTERLEAVED_LABEL,
         },
+        {"sql_condition": continued, "label_for_charts": CONTINUED_LABEL},
         {"sql_condition": "else", "label_for_charts": "one used after the other"},
     ]
 
@@ -278,14 +296,19 @@ def settings() -> dict:
     }
 
 
-def _connection(memory_limit: str = "4GB") -> duckdb.DuckDBPyConnection:
+def _connection(memory_limit: str = "10GB") -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(
         config={
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
             "threads": int(os.environ.get("MIGSTAT_LINKAGE_THREADS", "2")),
-            "memory_limit": memory_limit,
+            "memory_limit": os.environ.get("MIGSTAT_LINKAGE_MEMORY_LIMIT", memory_limit),
             "preserve_insertion_order": False,
+            # an in-memory database spills only where it is told to: without
+            # this, national-scale profiles (20 million) end in Out of Memory
+            "temp_directory": os.environ.get(
+                "MIGSTAT_LINKAGE_TEMP_DIR", os.path.join(tempfile.gettempdir(), "migstat-linkage")
+            ),
         }
     )
     con.execute(_MACROS)
@@ -382,10 +405,40 @@ def train(
         """
     ).fetchone()[0]
     _fill_unobserved_m(model, {INTERLEAVED_LABEL: dated_pairs})
+    _neutral_sequential_use(model)
     model[METADATA_KEY] = {"training_profiles": int(rows)}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(model, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return TrainReport(rows=rows, path=out, comparisons_to_score=count_comparisons(con))
+
+
+SEQUENTIAL_LABEL = "one used after the other"
+
+
+def _neutral_sequential_use(model: dict) -> None:
+    """Calibrate the m of the two sequential-use levels of ``document_period``.
+
+    The known matches the m probabilities come from are mostly residents (a
+    citizen's passports, a worker's), who renew inside the country: among
+    them nearly every sequential pair is *changed inside the country*. The
+    matches probabilistic linkage has to find are mostly visitors coming
+    back under a new passport, whose documents follow each other with a
+    departure and an arrival in between. Their share is not known without a
+    truth, so plain sequential use is kept neutral (m = u, as in model v2)
+    and the rest of the sequential mass goes to the level changed inside the
+    country: that level only adds evidence, and a visitor's renewal loses
+    nothing.
+    """
+    for comparison in model["comparisons"]:
+        levels = {lv.get("label_for_charts"): lv for lv in comparison["comparison_levels"]}
+        if CONTINUED_LABEL not in levels or SEQUENTIAL_LABEL not in levels:
+            continue
+        interleaved = levels[INTERLEAVED_LABEL]["m_probability"]
+        sequential = levels[SEQUENTIAL_LABEL]
+        sequential["m_probability"] = sequential["u_probability"]
+        levels[CONTINUED_LABEL]["m_probability"] = max(
+            1.0 - interleaved - sequential["m_probability"], UNOBSERVED_M
+        )
 
 
 # Levels no labelled or random pair reached (documented in
@@ -462,7 +515,7 @@ def predict(
     profiles: pa.Table,
     path: Path | None = None,
     floor: float = REVIEW_FLOOR,
-    memory_limit: str = "4GB",
+    memory_limit: str = "10GB",
 ) -> pa.Table:
     """Score every blocked pair of clusters; keep those with a match weight
     of at least ``floor`` (the threshold is applied downstream)."""
@@ -472,9 +525,10 @@ def predict(
             f"no trained linkage model at {path}: run `python -m migstat.linkage train`"
         )
     con = _connection(memory_limit)
-    _prepared(con, profiles)
+    rows = profiles.num_rows
+    _prepared(con, with_previous_nationalities(profiles))
     model = json.loads(path.read_text(encoding="utf-8"))
-    model["probability_two_random_records_match"] = scaled_prior(model, profiles.num_rows)
+    model["probability_two_random_records_match"] = scaled_prior(model, rows)
     model.pop(METADATA_KEY, None)
     prior_weight = math.log2(
         model["probability_two_random_records_match"]
@@ -484,26 +538,74 @@ def predict(
     model["retain_matching_columns"] = False
     linker = _linker(con, model)
     predictions = linker.inference.predict(threshold_match_weight=floor)
+    # a second profile of a naturalised citizen (negative id) stands for the
+    # same cluster: back to the cluster id, one pair per two clusters
     table = con.sql(
         f"""
-        select
-            least(unique_id_l, unique_id_r) as cluster_id_l,
-            greatest(unique_id_l, unique_id_r) as cluster_id_r,
-            match_weight,
-            match_probability,
-            coalesce(mw_name, 0) + coalesce(mw_tf_adj_name, 0) as weight_name,
-            mw_birth_date as weight_birth_date,
-            mw_sex as weight_sex,
-            mw_citizenship as weight_citizenship,
-            mw_document_period as weight_document_period,
-            cast({prior_weight} as double) as match_weight_prior
-        from {predictions.physical_name}
+        with scored as (
+            select
+                least(abs(unique_id_l), abs(unique_id_r)) as cluster_id_l,
+                greatest(abs(unique_id_l), abs(unique_id_r)) as cluster_id_r,
+                match_weight,
+                match_probability,
+                coalesce(mw_name, 0) + coalesce(mw_tf_adj_name, 0) as weight_name,
+                mw_birth_date as weight_birth_date,
+                mw_sex as weight_sex,
+                mw_citizenship as weight_citizenship,
+                mw_document_period as weight_document_period,
+                cast({prior_weight} as double) as match_weight_prior
+            from {predictions.physical_name}
+            where unique_id_l > 0 or unique_id_r > 0
+        )
+        select * from scored
+        where cluster_id_l <> cluster_id_r
+        qualify row_number() over (
+            partition by cluster_id_l, cluster_id_r order by match_weight desc
+        ) = 1
         """
     ).arrow()
     if not isinstance(table, pa.Table):  # duckdb >= 1.4 may return a reader
         table = table.read_all()
     con.close()
     return table
+
+
+def with_previous_nationalities(profiles: pa.Table) -> pa.Table:
+    """The profiles plus a second profile for every naturalised citizen.
+
+    Naturalisation changes the nationality on a person's documents: the
+    crossings made before it, under the foreign passport, carry the old
+    nationality, and blocking and the nationality comparison would keep
+    them apart from the citizen. A cluster whose profile has
+    ``previous_citizenship_iso3`` (the register's birth country of a
+    naturalised citizen) is scored a second time under that nationality,
+    with the negated cluster id; ``predict`` maps such pairs back.
+    """
+    if PREVIOUS_CITIZENSHIP not in profiles.column_names:
+        return profiles
+    import pyarrow.compute as pc
+
+    previous = profiles[PREVIOUS_CITIZENSHIP]
+    keep = pc.and_(pc.is_valid(previous), pc.not_equal(previous, profiles["citizenship_iso3"]))
+    extra = profiles.filter(pc.fill_null(keep, False))
+    if extra.num_rows == 0:
+        return profiles
+    extra = extra.set_column(
+        extra.column_names.index("cluster_id"),
+        "cluster_id",
+        pc.negate(extra["cluster_id"].cast(pa.int64())),
+    )
+    extra = extra.set_column(
+        extra.column_names.index("citizenship_iso3"),
+        "citizenship_iso3",
+        extra[PREVIOUS_CITIZENSHIP],
+    )
+    base = profiles.set_column(
+        profiles.column_names.index("cluster_id"),
+        "cluster_id",
+        profiles["cluster_id"].cast(pa.int64()),
+    )
+    return pa.concat_tables([base, extra.cast(base.schema)])
 
 
 def empty_pairs() -> pa.Table:

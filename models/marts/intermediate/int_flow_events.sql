@@ -86,8 +86,12 @@ described as (
         weighted.is_provisional,
         persons.sex,
         {{ age_group(age_in_years('persons.birth_date', 'weighted.crossing_date')) }} as age_group,
-        persons.citizenship_iso3 as citizenship,
-        case when persons.is_citizen then 'CIT' else 'FOR' end as citizenship_group,
+        -- citizenship on the crossing date (a naturalised citizen was a
+        -- foreigner before)
+        {{ citizenship_on('persons', 'weighted.crossing_date') }} as citizenship,
+        case
+            when {{ is_citizen_on('persons', 'weighted.crossing_date') }} then 'CIT' else 'FOR'
+        end as citizenship_group,
         -- visa type first, the linked work permit second, the declared purpose third;
         -- tourism is a reason of visitors only
         case

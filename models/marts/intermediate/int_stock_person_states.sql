@@ -153,15 +153,19 @@ final as (
         weighted.person_key,
         weighted.resident_weight,
         weighted.is_provisional,
-        persons.is_citizen,
+        -- citizenship on the reference date (a naturalised citizen was a
+        -- foreigner before)
+        {{ is_citizen_on('persons', 'weighted.reference_date') }} as is_citizen,
         coalesce(persons.is_born_abroad, false) as is_born_abroad,
         weighted.has_emigrated,
         weighted.has_returned,
         persons.death_date is not null and persons.death_date <= weighted.reference_date as is_dead,
         persons.sex,
         {{ age_group(age_in_years('persons.birth_date', 'weighted.reference_date')) }} as age_group,
-        persons.citizenship_iso3 as citizenship,
-        case when persons.is_citizen then 'CIT' else 'FOR' end as citizenship_group
+        {{ citizenship_on('persons', 'weighted.reference_date') }} as citizenship,
+        case
+            when {{ is_citizen_on('persons', 'weighted.reference_date') }} then 'CIT' else 'FOR'
+        end as citizenship_group
     from weighted
     inner join persons
         on weighted.person_key = persons.person_key
