@@ -268,38 +268,18 @@ permit_summary as (
 
 -- unbroken runs of a person's work permits: overlapping, or the next
 -- issued within permit_grace_days of the end of the previous
-permit_reaches as (
+permits_dated as (
     select
         permits.person_key,
         permits.work_permit_number,
         permits.valid_from,
-        coalesce(permits.valid_to, date '9999-12-31') as valid_to,
-        max(coalesce(permits.valid_to, date '9999-12-31')) over (
-            partition by permits.person_key
-            order by permits.valid_from, permits.valid_to, permits.work_permit_number
-            rows between unbounded preceding and 1 preceding
-        ) as previous_reach
+        coalesce(permits.valid_to, date '9999-12-31') as valid_to
     from permits
     where permits.valid_from is not null
 ),
 
 permit_run_ids as (
-    select
-        permit_reaches.*,
-        sum(
-            case
-                when
-                    permit_reaches.previous_reach + {{ permit_grace_days }}
-                    >= permit_reaches.valid_from
-                    then 0
-                else 1
-            end
-        ) over (
-            partition by permit_reaches.person_key
-            order by permit_reaches.valid_from, permit_reaches.valid_to, permit_reaches.work_permit_number
-            rows between unbounded preceding and current row
-        ) as run_id
-    from permit_reaches
+    {{ numbered_permit_runs('permits_dated', 'valid_from', 'valid_to', permit_grace_days) }}
 ),
 
 permit_runs as (

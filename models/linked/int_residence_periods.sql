@@ -102,39 +102,9 @@ foreigner_permits as (
         and permits.valid_from is not null
 ),
 
-permit_islands as (
-    -- overlapping or touching permits make one period
-    select
-        foreigner_permits.*,
-        max(coalesce(foreigner_permits.valid_until, date '9999-12-31')) over (
-            partition by foreigner_permits.person_key
-            -- the permit number breaks ties: both windows must see one order
-            order by
-                foreigner_permits.valid_from,
-                foreigner_permits.valid_until,
-                foreigner_permits.work_permit_number
-            rows between unbounded preceding and 1 preceding
-        ) as previous_reach
-    from foreigner_permits
-),
-
 permit_island_ids as (
-    select
-        permit_islands.*,
-        sum(
-            case
-                when permit_islands.previous_reach >= permit_islands.valid_from then 0
-                else 1
-            end
-        ) over (
-            partition by permit_islands.person_key
-            order by
-                permit_islands.valid_from,
-                permit_islands.valid_until,
-                permit_islands.work_permit_number
-            rows between unbounded preceding and current row
-        ) as island_id
-    from permit_islands
+    -- overlapping or touching permits make one period
+    {{ numbered_permit_runs('foreigner_permits', 'valid_from', 'valid_until') }}
 ),
 
 permit_periods as (
@@ -148,7 +118,7 @@ permit_periods as (
         end as resident_to,
         'work_permit_without_crossings' as residence_basis
     from permit_island_ids
-    group by permit_island_ids.person_key, permit_island_ids.island_id
+    group by permit_island_ids.person_key, permit_island_ids.run_id
 ),
 
 all_periods as (
