@@ -11,11 +11,13 @@
     ['citizenship_group'],
 ] %}
 {%- set all_dimensions = ['sex', 'age_group', 'citizenship', 'citizenship_group', 'reason'] %}
+{#- stock: (who, with which weight); the weights are expected values where
+    the status rests on provisional crossings (int_stock_person_states) #}
 {%- set stock_indicators = {
-    'RES_POP': 'true',
-    'MIG_STOCK': 'not is_citizen or is_born_abroad',
-    'RET_STOCK': 'is_citizen and not is_born_abroad and has_returned',
-    'CIT_ABROAD': 'is_citizen and has_emigrated',
+    'RES_POP': ('true', 'resident_weight'),
+    'MIG_STOCK': ('not is_citizen or is_born_abroad', 'resident_weight'),
+    'RET_STOCK': ('is_citizen and not is_born_abroad and has_returned', 'returned_resident_weight'),
+    'CIT_ABROAD': ('is_citizen and has_emigrated', 'emigrated_abroad_weight'),
 } %}
 {%- set flow_indicators = ['IMM', 'EMI', 'NET_MIG', 'TMP_ARR'] %}
 
@@ -45,7 +47,7 @@ frequencies as (
 
 stock_facts as (
     -- noqa: disable=LT02
-    {%- for indicator, condition in stock_indicators.items() %}
+    {%- for indicator, (condition, weight) in stock_indicators.items() %}
     {%- if not loop.first %}
     union all
     {%- endif %}
@@ -58,11 +60,7 @@ stock_facts as (
         citizenship,
         citizenship_group,
         '_T' as reason,
-        {%- if indicator == 'CIT_ABROAD' %}
-        1 - resident_weight as weight,
-        {%- else %}
-        resident_weight as weight,
-        {%- endif %}
+        {{ weight }} as weight,
         is_provisional
     from stock_states
     where not is_dead and ({{ condition }})

@@ -1,9 +1,11 @@
 -- Who counts in the stocks on each reference date, one row per person and
 -- date with the weight of "usual resident on that date": 1 or 0 where
 -- the residence rule's verdicts up to that date are final; the expected
--- value where the person's status rests on a provisional crossing (the
--- latest crossing in the migration direction up to that date): p for an
--- arrival, 1 - p for a departure, p the expected share of migrations.
+-- value where the person's status rests on provisional crossings (those in
+-- the migration direction up to that date, each with p the expected share
+-- of migrations). The stocks that also need an emigration or a return
+-- (CIT_ABROAD, RET_STOCK) get their own expected weights from the same p,
+-- not the rule's assumed 0/1 verdicts.
 with
 
 reference_dates as (
@@ -40,51 +42,88 @@ resident_by_periods as (
             )
 ),
 
-migration_direction_crossings as (
+provisional_crossings as (
+    -- the crossings in the migration direction whose verdict is provisional,
+    -- with the expected share of migrations. After a person's first
+    -- provisional crossing every later one is provisional too (resolution
+    -- dates are a running maximum), and its status before is final.
     select
         classification.person_key,
-        classification.crossing_id,
+        classification.crossing_seq,
         classification.direction,
         classification.crossing_date,
-        classification.is_final,
+        classification.is_resident_before,
         coalesce(expectations.expected_migration, classification.is_migration::double)
-            as expected_migration,
-        lead(classification.crossing_date) over (
-            partition by classification.person_key
-            order by classification.crossing_date, classification.crossing_id
-        ) as next_crossing_date
+            as expected_migration
     from classification
     left join expectations
         on classification.crossing_id = expectations.crossing_id
     where
-        (classification.direction = 'ARR' and not classification.is_resident_before)
-        or (classification.direction = 'DEP' and classification.is_resident_before)
+        not classification.is_final
+        and (
+            (classification.direction = 'ARR' and not classification.is_resident_before)
+            or (classification.direction = 'DEP' and classification.is_resident_before)
+        )
 ),
 
-provisional_governing as (
-    -- a provisional crossing governs the person's status from its date until
-    -- the next crossing in the migration direction
+provisional_chains as (
+    -- the provisional crossings up to each date, in order. The status on
+    -- the date is set by the latest of them that is a migration (an
+    -- arrival makes a resident, a departure a non-resident), so each counts
+    -- with its expected share times the chance that none after it is one.
+    -- Weighting only the latest (the rule's assumed path) made a citizen
+    -- whose uncertain emigration was followed by a return count as abroad
+    -- with the return's small weight: the stock chained two verdicts.
     select
         reference_dates.reference_date,
-        migration_direction_crossings.person_key,
-        case migration_direction_crossings.direction
-            when 'ARR' then migration_direction_crossings.expected_migration
-            else 1 - migration_direction_crossings.expected_migration
-        end as resident_weight
-    from migration_direction_crossings
+        provisional_crossings.person_key,
+        provisional_crossings.direction,
+        provisional_crossings.expected_migration,
+        first_value(provisional_crossings.is_resident_before) over chain as is_resident_at_start,
+        coalesce(product(1 - provisional_crossings.expected_migration) over later_in_chain, 1)
+            as later_none_share
+    from provisional_crossings
     inner join reference_dates
-        on
-            migration_direction_crossings.crossing_date <= reference_dates.reference_date
-            and (
-                migration_direction_crossings.next_crossing_date is null
-                or migration_direction_crossings.next_crossing_date > reference_dates.reference_date
-            )
-    where not migration_direction_crossings.is_final
+        on provisional_crossings.crossing_date <= reference_dates.reference_date
+    window
+        chain as (
+            partition by reference_dates.reference_date, provisional_crossings.person_key
+            order by provisional_crossings.crossing_seq
+            rows between unbounded preceding and unbounded following
+        ),
+        later_in_chain as (
+            partition by reference_dates.reference_date, provisional_crossings.person_key
+            order by provisional_crossings.crossing_seq
+            rows between 1 following and unbounded following
+        )
 ),
 
-citizen_migrations as (
+provisional_states as (
+    -- per person and date: the status before the chain (final), the
+    -- expected share resident, and the shares with no immigration or no
+    -- emigration in the chain (for the stocks that need one)
+    select
+        reference_date,
+        person_key,
+        any_value(is_resident_at_start) as is_resident_at_start,
+        any_value(is_resident_at_start)::int * product(1 - expected_migration)
+        + sum(
+            case when direction = 'ARR' then expected_migration * later_none_share else 0 end
+        ) as resident_weight,
+        product(case when direction = 'ARR' then 1 - expected_migration else 1 end)
+            as no_immigration_share,
+        product(case when direction = 'DEP' then 1 - expected_migration else 1 end)
+            as no_emigration_share,
+        bool_or(direction = 'DEP' and expected_migration > 0) as may_have_emigrated,
+        bool_or(direction = 'ARR' and expected_migration > 0) as may_have_returned
+    from provisional_chains
+    group by reference_date, person_key
+),
+
+final_citizen_migrations as (
     -- citizens who emigrated, or became usual residents again by an
-    -- immigration, during the observation period, up to each date
+    -- immigration, during the observation period, up to each date, by a
+    -- final verdict (a provisional one is in provisional_states)
     select
         reference_dates.reference_date,
         classification.person_key,
@@ -99,6 +138,7 @@ citizen_migrations as (
             and classification.crossing_date >= cast('{{ var("observation_start_date") }}' as date)
     where
         classification.is_migration
+        and classification.is_final
         and persons.is_citizen
     group by reference_dates.reference_date, classification.person_key
 ),
@@ -112,39 +152,83 @@ candidates as (
     select
         reference_date,
         person_key
-    from provisional_governing
+    from provisional_states
     union
     select
         reference_date,
         person_key
-    from citizen_migrations
+    from final_citizen_migrations
     where has_emigrated
 ),
 
-weighted as (
+joined as (
     select
         candidates.reference_date,
         candidates.person_key,
+        provisional_states.person_key is not null as is_provisional,
+        -- the status before any provisional crossing: final
         coalesce(
-            provisional_governing.resident_weight,
+            provisional_states.is_resident_at_start,
+            resident_by_periods.person_key is not null
+        ) as is_resident_at_start,
+        coalesce(
+            provisional_states.resident_weight,
             case when resident_by_periods.person_key is not null then 1.0 else 0.0 end
         ) as resident_weight,
-        provisional_governing.person_key is not null as is_provisional,
-        coalesce(citizen_migrations.has_emigrated, false) as has_emigrated,
-        coalesce(citizen_migrations.has_returned, false) as has_returned
+        coalesce(provisional_states.no_immigration_share, 1.0) as no_immigration_share,
+        coalesce(provisional_states.no_emigration_share, 1.0) as no_emigration_share,
+        coalesce(final_citizen_migrations.has_emigrated, false) as has_emigrated_final,
+        coalesce(final_citizen_migrations.has_returned, false) as has_returned_final,
+        coalesce(provisional_states.may_have_emigrated, false) as may_have_emigrated,
+        coalesce(provisional_states.may_have_returned, false) as may_have_returned
     from candidates
     left join resident_by_periods
         on
             candidates.reference_date = resident_by_periods.reference_date
             and candidates.person_key = resident_by_periods.person_key
-    left join provisional_governing
+    left join provisional_states
         on
-            candidates.reference_date = provisional_governing.reference_date
-            and candidates.person_key = provisional_governing.person_key
-    left join citizen_migrations
+            candidates.reference_date = provisional_states.reference_date
+            and candidates.person_key = provisional_states.person_key
+    left join final_citizen_migrations
         on
-            candidates.reference_date = citizen_migrations.reference_date
-            and candidates.person_key = citizen_migrations.person_key
+            candidates.reference_date = final_citizen_migrations.reference_date
+            and candidates.person_key = final_citizen_migrations.person_key
+),
+
+weighted as (
+    -- abroad having emigrated = not resident, minus the share not resident
+    -- without an emigration (not resident before the chain, no final
+    -- emigration, no immigration in the chain either: a departure can only
+    -- follow an immigration); resident having returned = resident, minus
+    -- the share resident without a return (resident before the chain, no
+    -- final return, no emigration in the chain). Where nothing is
+    -- provisional these are the 1/0 flags times the 1/0 status.
+    select
+        reference_date,
+        person_key,
+        is_provisional,
+        resident_weight,
+        has_emigrated_final or may_have_emigrated as has_emigrated,
+        has_returned_final or may_have_returned as has_returned,
+        greatest(
+            1
+            - resident_weight
+            - case
+                when not is_resident_at_start and not has_emigrated_final then no_immigration_share
+                else 0
+            end,
+            0
+        ) as emigrated_abroad_weight,
+        greatest(
+            resident_weight
+            - case
+                when is_resident_at_start and not has_returned_final then no_emigration_share
+                else 0
+            end,
+            0
+        ) as returned_resident_weight
+    from joined
 ),
 
 final as (
@@ -159,6 +243,8 @@ final as (
         coalesce(persons.is_born_abroad, false) as is_born_abroad,
         weighted.has_emigrated,
         weighted.has_returned,
+        weighted.emigrated_abroad_weight,
+        weighted.returned_resident_weight,
         persons.death_date is not null and persons.death_date <= weighted.reference_date as is_dead,
         persons.sex,
         {{ age_group(age_in_years('persons.birth_date', 'weighted.reference_date')) }} as age_group,
