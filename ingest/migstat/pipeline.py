@@ -50,8 +50,10 @@ def build(
 def layer_timings(warehouse: Path) -> dict[str, float]:
     """Seconds of node execution per layer in the last dbt run on ``warehouse``.
 
-    The layer of a model is its folder under ``models/`` (from the manifest);
-    seeds and data tests are counted apart.
+    The layer of a model is its folder under ``models/`` (from the manifest),
+    with the linked folder split into the record linkage (models tagged
+    ``linkage``) and the residence rule; seeds and data tests are counted
+    apart.
     """
     target = state_dir(warehouse) / "target"
     try:
@@ -66,6 +68,9 @@ def layer_timings(warehouse: Path) -> dict[str, float]:
         if kind == "model":
             fqn = node.get("fqn", [])
             layer = LAYER_OF_FOLDER.get(fqn[1] if len(fqn) > 2 else "", "other")
+            if layer == "linked":
+                # the linked folder holds the record linkage and the residence rule
+                layer = "linkage" if "linkage" in node.get("tags", []) else "residence"
         else:
             layer = {"seed": "seeds", "test": "tests", "unit_test": "tests"}.get(kind, kind)
         name = f"dbt_{layer}"

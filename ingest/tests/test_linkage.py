@@ -92,7 +92,7 @@ def test_committed_model_is_complete():
     assert saved[model.METADATA_KEY]["training_profiles"] > 1000
 
 
-def test_renewal_inside_the_country_and_naturalisation_are_scored():
+def test_renewal_inside_the_country_and_naturalisation_are_scored(tmp_path, monkeypatch):
     """A document changed inside the country (the old one's last crossing an
     arrival, the new one's first a departure) weighs for a link; a naturalised
     citizen's foreign documents are compared under the previous nationality."""
@@ -126,6 +126,7 @@ def test_renewal_inside_the_country_and_naturalisation_are_scored():
         }
     )
     assert model.with_previous_nationalities(profiles).num_rows == len(rows) + 1
+    monkeypatch.setenv("MIGSTAT_LINKAGE_ON_DISK", "0")  # in memory, then on disk below
     pairs = model.predict(profiles).to_pandas().set_index(["cluster_id_l", "cluster_id_r"])
     assert set(pairs.index) == {(1, 2), (3, 4), (5, 6)}
     continued, plain = pairs.loc[(1, 2)], pairs.loc[(5, 6)]
@@ -133,6 +134,14 @@ def test_renewal_inside_the_country_and_naturalisation_are_scored():
     assert abs(plain["weight_document_period"]) < 0.5
     # the citizen's earlier documents agree on the previous nationality
     assert pairs.loc[(3, 4), "weight_citizenship"] > 0
+
+    # the same scores from a scratch database file (the default), removed after
+    scratch = tmp_path / "spill"
+    monkeypatch.setenv("MIGSTAT_LINKAGE_TEMP_DIR", str(scratch))
+    monkeypatch.setenv("MIGSTAT_LINKAGE_ON_DISK", "1")
+    on_disk = model.predict(profiles).to_pandas().set_index(["cluster_id_l", "cluster_id_r"])
+    pd.testing.assert_frame_equal(on_disk.sort_index(), pairs.sort_index())
+    assert scratch.is_dir() and not list(scratch.glob("*.duckdb*"))
 
 
 def test_prior_keeps_the_expected_matches_per_cluster():

@@ -358,3 +358,16 @@ def test_provisional_figures_of_a_past_vintage_against_the_latest(built_warehous
     csv_path, md_path = write_report(report, tmp_path / "revisions")
     assert csv_path.exists()
     assert "| IMM | M | P |" in md_path.read_text(encoding="utf-8")
+
+
+def test_layer_timings_split_the_linked_folder_into_linkage_and_residence(built_warehouse):
+    from migstat.dbt import run_dbt
+    from migstat.pipeline import layer_timings
+
+    # one model of each half of the linked folder (rebuilt unchanged)
+    result = run_dbt(
+        ["run", "--select", "int_record_person_keys", "int_typical_durations"], built_warehouse
+    )
+    assert result.success, result.failures
+    timings = layer_timings(built_warehouse)
+    assert set(timings) == {"dbt_linkage", "dbt_residence"}, timings

@@ -32,16 +32,52 @@
 {#- A crossing on a residence-type footing (doc: residence_repair_rule):
     the traveller is a citizen (or crosses as one), holds a residence-type
     visa (`residence_resident_visa_types`), or holds a work permit valid
-    that day. Everyone else is on a visitor footing. -#}
-{% macro residence_footing(is_citizen, visa_type, has_valid_work_permit) -%}
+    that day. Everyone else is on a visitor footing. Citizenship stands for
+    residence only while nothing says otherwise: a citizen arriving who, by
+    the residence rule itself, is not a usual resident on that arrival
+    (`residence_arrives_not_resident`, passed as `arrives_not_resident`) is
+    a visitor like anyone else; a visa or permit still decides. -#}
+{% macro residence_footing(is_citizen, visa_type, has_valid_work_permit, arrives_not_resident=none) -%}
     (
-        coalesce({{ is_citizen }}, false)
-        or coalesce({{ visa_type }} = 'CITIZEN', false)
+        (
+            (
+                coalesce({{ is_citizen }}, false)
+                or coalesce({{ visa_type }} = 'CITIZEN', false)
+            )
+            {%- if arrives_not_resident is not none %}
+            and not coalesce({{ arrives_not_resident }}, false)
+            {%- endif %}
+        )
         or coalesce(
             {{ visa_type }} in {{ residence_resident_visa_types() }},
             false
         )
         or coalesce({{ has_valid_work_permit }}, false)
+    )
+{%- endmacro %}
+
+{#- An arrival whose traveller cannot be a usual resident when arriving,
+    by the residence rule alone: it ends a spell abroad of at least
+    `residence_threshold_days` since the previous (delivered) departure,
+    which made that departure an emigration if the traveller was a
+    resident; or it is the first observed crossing, at least
+    `residence_threshold_days` after the start of observation (absent
+    since the start, methodology section 1). After another arrival the
+    status is not known here: false. -#}
+{% macro residence_arrives_not_resident(
+    direction, crossing_date, previous_direction, previous_crossing_date, observation_start_date
+) -%}
+    (
+        {{ direction }} = 'ARR'
+        and coalesce(
+            case
+                when {{ previous_direction }} = 'DEP'
+                    then {{ crossing_date }} - {{ previous_crossing_date }}
+                when {{ previous_direction }} is null
+                    then {{ crossing_date }} - {{ observation_start_date }}
+            end >= {{ var('residence_threshold_days') | int }},
+            false
+        )
     )
 {%- endmacro %}
 

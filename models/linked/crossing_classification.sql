@@ -233,6 +233,9 @@ ordered as (
         keyed.direction = 'ARR' as is_arrival,
         keyed.crossing_date,
         row_number() over person_order - 1 as crossing_seq,
+        -- one integer key per crossing, so the steps below join back on
+        -- one column instead of two
+        keyed.person_id * {{ seq_radix }} + row_number() over person_order - 1 as crossing_row,
         lead(keyed.day_number) over person_order - keyed.day_number as days_to_next_crossing,
         -- days in the country before this crossing: departure dates 1..i
         -- minus arrival dates 0..i-1 (and abroad symmetrically)
@@ -253,6 +256,7 @@ ordered as (
 tested as (
     select
         ordered.person_id,
+        ordered.crossing_row,
         ordered.crossing_order,
         ordered.crossing_seq,
         ordered.is_arrival,
@@ -316,8 +320,7 @@ spell_ends as (
 -- the tests' targets, narrow (the ASOF joins sort what they carry)
 targets as (
     select
-        sided.person_id,
-        sided.crossing_seq,
+        sided.crossing_row,
         sided.own_side_id,
         sided.other_side_id,
         (sided.migration_side_before + {{ threshold_days }}) * {{ seq_radix }} as threshold_key,
@@ -327,8 +330,7 @@ targets as (
 
 hits as (
     select
-        targets.person_id,
-        targets.crossing_seq,
+        targets.crossing_row,
         threshold_hit.crossing_seq as threshold_hit_seq,
         threshold_hit.in_days_before as threshold_hit_in_days,
         threshold_hit.out_days_before as threshold_hit_out_days,
@@ -359,9 +361,7 @@ searched as (
         - sided.migration_side_before as migration_side_at_other_limit
     from sided
     inner join hits
-        on
-            sided.person_id = hits.person_id
-            and sided.crossing_seq = hits.crossing_seq
+        on sided.crossing_row = hits.crossing_row
 ),
 
 outcomes as (
@@ -411,6 +411,7 @@ test_results as (
 state_inputs as (
     select
         test_results.person_id,
+        test_results.crossing_row,
         test_results.crossing_seq,
         test_results.is_arrival,
         test_results.would_migrate,
@@ -460,8 +461,7 @@ directed as (
 
 resolved as (
     select
-        directed.person_id,
-        directed.crossing_seq,
+        directed.crossing_row,
         directed.is_resident_before,
         directed.is_resident_after,
         directed.is_migration_direction,
@@ -504,9 +504,7 @@ audited as (
         resolved.status_before_resolved_date
     from test_results
     inner join resolved
-        on
-            test_results.person_id = resolved.person_id
-            and test_results.crossing_seq = resolved.crossing_seq
+        on test_results.crossing_row = resolved.crossing_row
 ),
 
 final as (

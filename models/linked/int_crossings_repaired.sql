@@ -8,7 +8,11 @@
 -- lost arrival shortly after the first departure); for a visitor the stay
 -- it stands for is the declared intended stay or the typical visitor stay
 -- (a lost departure shortly after the first arrival, a lost arrival
--- shortly before the second departure). Typical durations come from
+-- shortly before the second departure). A citizen whose first arrival
+-- ended a year or more abroad (or came a year or more after the start of
+-- observation, with nothing before it) is no usual resident on it by the
+-- rule itself, so a departure lost after it ends a visit, not a trip: a
+-- visitor footing (macro residence_arrives_not_resident). Typical durations come from
 -- int_typical_durations. A repair always falls strictly between its two
 -- neighbours. Inserted rows: `REPAIR-DEP-<id before>` / `REPAIR-ARR-<id
 -- before>`.
@@ -70,12 +74,20 @@ sequenced as (
         crossings.intended_stay_days,
         crossings.death_date,
         row_number() over person_order as original_seq,
+        -- an arrival the rule itself makes a non-resident's (a year abroad
+        -- before it): a citizen is then on a visitor footing
+        {{ residence_arrives_not_resident(
+            'crossings.direction', 'crossings.crossing_date',
+            'lag(crossings.direction) over person_order', 'lag(crossings.crossing_date) over person_order',
+            'parameters.observation_start_date'
+        ) }} as arrives_not_resident,
         lead(crossings.direction) over person_order as next_direction,
         lead(crossings.crossing_time) over person_order as next_crossing_time,
         lead(crossings.crossing_date) over person_order as next_crossing_date,
         lead(crossings.visa_type) over person_order as next_visa_type,
         lead(crossings.has_valid_work_permit) over person_order as next_has_valid_work_permit
     from crossings
+    cross join parameters
     window person_order as (
         partition by crossings.person_key
         order by crossings.crossing_time, crossings.crossing_id
@@ -124,7 +136,7 @@ broken_pairs as (
         case
             when sequenced.direction = 'ARR'
                 then {{ residence_footing('sequenced.is_citizen', 'sequenced.visa_type',
-                    'sequenced.has_valid_work_permit') }}
+                    'sequenced.has_valid_work_permit', 'sequenced.arrives_not_resident') }}
             else {{ residence_footing('sequenced.is_citizen', 'sequenced.next_visa_type',
                 'sequenced.next_has_valid_work_permit') }}
         end as is_residence_footing,

@@ -8,50 +8,13 @@
 -- nationality held before naturalisation (the register's birth country).
 -- Restricted: names and dates of birth.
 --
--- One pass over the records: they are first tallied per cluster, document
--- and combination of attributes (a few rows per cluster), and every choice
--- is made on the tallies.
+-- The records are first tallied per cluster, document and combination of
+-- attributes (int_deterministic_cluster_tallies), and every choice is made
+-- on the tallies.
 with
 
-records as (
-    select * from {{ ref('int_linkage_records') }}
-),
-
-clusters as (
-    select * from {{ ref('int_deterministic_clusters') }}
-),
-
 tallies as (
-    select
-        clusters.cluster_id,
-        records.document_node,
-        records.surname_std,
-        records.given_names_std,
-        records.full_name_std,
-        records.birth_date,
-        records.birth_date_precision,
-        records.sex,
-        records.citizenship_iso3,
-        min(records.attribute_priority) as attribute_priority,
-        count(*) as record_count,
-        count(*) filter (where records.source_system = 'border_crossings') as crossing_count,
-        min(records.record_id) as smallest_record_id,
-        min(records.record_date) as first_crossing_date,
-        max(records.record_date) as last_crossing_date,
-        -- the direction of the first and last crossing (by time, then id)
-        arg_min(
-            records.record_direction, (records.record_time, records.record_id)
-        ) filter (where records.record_time is not null) as first_crossing_direction,
-        arg_max(
-            records.record_direction, (records.record_time, records.record_id)
-        ) filter (where records.record_time is not null) as last_crossing_direction,
-        min(records.record_time) as first_crossing_time,
-        max(records.record_time) as last_crossing_time,
-        min(records.previous_citizenship_iso3) as previous_citizenship_iso3
-    from records
-    inner join clusters
-        on records.primary_node = clusters.node
-    group by all
+    select * from {{ ref('int_deterministic_cluster_tallies') }}
 ),
 
 sizes as (

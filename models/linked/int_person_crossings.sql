@@ -34,22 +34,23 @@ kept as (
     from crossings
     inner join record_keys
         on crossings.crossing_id = record_keys.source_record_id
-    where not exists (
-        select 1 from duplicates
-        where duplicates.crossing_id = crossings.crossing_id
-    )
+    -- an anti join hashes the few duplicates; `not exists` was planned as
+    -- a delim join that hashed every crossing_id
+    anti join duplicates
+        on crossings.crossing_id = duplicates.crossing_id
 ),
 
+-- only the crossings with a valid permit (grouping every crossing to find
+-- them cost a hash of all crossing_ids)
 permitted as (
-    select
+    select distinct
         kept.crossing_id,
-        bool_or(permit_validity.person_key is not null) as has_valid_work_permit
+        true as has_valid_work_permit
     from kept
-    left join permit_validity
+    inner join permit_validity
         on
             kept.person_key = permit_validity.person_key
             and kept.crossing_date between permit_validity.valid_from and permit_validity.valid_to
-    group by kept.crossing_id
 ),
 
 final as (

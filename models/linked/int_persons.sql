@@ -5,6 +5,8 @@
 -- A naturalised citizen keeps the date of naturalisation and the
 -- nationality held before it: before that date the person counts as a
 -- foreigner of that nationality (macro citizenship_on).
+-- The choices are made on the person's records tallied per source,
+-- document and combination of attributes (int_person_record_tallies).
 -- Restricted: the date of birth.
 with
 
@@ -12,34 +14,33 @@ record_keys as (
     select * from {{ ref('int_record_person_keys') }}
 ),
 
-records as (
-    select * from {{ ref('int_linkage_records') }}
+tallies as (
+    select * from {{ ref('int_person_record_tallies') }}
 ),
 
 citizens as (
     select * from {{ ref('int_citizens_harmonized') }}
 ),
 
-person_records as (
-    select
-        record_keys.person_key,
-        records.*
-    from records
-    inner join record_keys
-        on records.record_id = record_keys.record_id
-),
-
 counts as (
     select
-        person_records.person_key,
-        count(*) filter (where person_records.source_system = 'border_crossings') as crossing_count,
-        count(*) filter (where person_records.source_system = 'work_permits') as work_permit_count,
-        count(*) filter (where person_records.source_system = 'citizens') as citizen_record_count,
-        count(*) filter (where person_records.source_system = 'passports') as passport_count,
-        count(distinct person_records.document_node) as document_count,
-        count(distinct person_records.source_system) as source_count
-    from person_records
-    group by person_records.person_key
+        tallies.person_key,
+        cast(coalesce(sum(tallies.record_count) filter (
+            where tallies.source_system = 'border_crossings'
+        ), 0) as bigint) as crossing_count,
+        cast(coalesce(sum(tallies.record_count) filter (
+            where tallies.source_system = 'work_permits'
+        ), 0) as bigint) as work_permit_count,
+        cast(coalesce(sum(tallies.record_count) filter (
+            where tallies.source_system = 'citizens'
+        ), 0) as bigint) as citizen_record_count,
+        cast(coalesce(sum(tallies.record_count) filter (
+            where tallies.source_system = 'passports'
+        ), 0) as bigint) as passport_count,
+        count(distinct tallies.document_node) as document_count,
+        count(distinct tallies.source_system) as source_count
+    from tallies
+    group by tallies.person_key
 ),
 
 register as (
@@ -61,63 +62,76 @@ register as (
 
 birth_dates as (
     select
-        person_records.person_key,
-        person_records.birth_date,
-        person_records.birth_date_precision,
+        tallies.person_key,
+        tallies.birth_date,
+        tallies.birth_date_precision,
         row_number() over (
-            partition by person_records.person_key
+            partition by tallies.person_key
             order by
-                min(person_records.attribute_priority) asc,
-                case person_records.birth_date_precision when 'D' then 1 when 'M' then 2 else 3 end asc,
-                count(*) desc,
-                person_records.birth_date asc
+                min(tallies.attribute_priority) asc,
+                case tallies.birth_date_precision when 'D' then 1 when 'M' then 2 else 3 end asc,
+                sum(tallies.record_count) desc,
+                tallies.birth_date asc
         ) as preference
-    from person_records
-    where person_records.birth_date is not null
-    group by person_records.person_key, person_records.birth_date, person_records.birth_date_precision
+    from tallies
+    where tallies.birth_date is not null
+    group by tallies.person_key, tallies.birth_date, tallies.birth_date_precision
 ),
 
 sexes as (
     select
-        person_records.person_key,
-        person_records.sex,
+        tallies.person_key,
+        tallies.sex,
         row_number() over (
-            partition by person_records.person_key
-            order by min(person_records.attribute_priority) asc, count(*) desc, person_records.sex asc
+            partition by tallies.person_key
+            order by min(tallies.attribute_priority) asc, sum(tallies.record_count) desc, tallies.sex asc
         ) as preference
-    from person_records
-    where person_records.sex <> '_U'
-    group by person_records.person_key, person_records.sex
+    from tallies
+    where tallies.sex <> '_U'
+    group by tallies.person_key, tallies.sex
 ),
 
 citizenships as (
     select
-        person_records.person_key,
-        person_records.citizenship_iso3,
+        tallies.person_key,
+        tallies.citizenship_iso3,
         row_number() over (
-            partition by person_records.person_key
+            partition by tallies.person_key
             order by
-                min(person_records.attribute_priority) asc, count(*) desc,
-                person_records.citizenship_iso3 asc
+                min(tallies.attribute_priority) asc, sum(tallies.record_count) desc,
+                tallies.citizenship_iso3 asc
         ) as preference
-    from person_records
-    where person_records.citizenship_iso3 <> '_U'
-    group by person_records.person_key, person_records.citizenship_iso3
+    from tallies
+    where tallies.citizenship_iso3 <> '_U'
+    group by tallies.person_key, tallies.citizenship_iso3
 ),
 
--- a naturalised citizen's nationality before naturalisation: the one on
--- their foreign documents (most frequent), else the register's birth country
+foreign_citizenships as (
+    -- the most frequent foreign nationality on the person's records (ties:
+    -- the first in code order)
+    select
+        tallies.person_key,
+        tallies.citizenship_iso3,
+        row_number() over (
+            partition by tallies.person_key
+            order by sum(tallies.record_count) desc, tallies.citizenship_iso3 asc
+        ) as preference
+    from tallies
+    where tallies.citizenship_iso3 not in ('{{ var("reporting_country") }}', '_U')
+    group by tallies.person_key, tallies.citizenship_iso3
+),
+
 previous_citizenships as (
     select
-        person_records.person_key,
+        tallies.person_key,
         coalesce(
-            mode(person_records.citizenship_iso3) filter (
-                where person_records.citizenship_iso3 not in ('{{ var("reporting_country") }}', '_U')
-            ),
-            min(person_records.previous_citizenship_iso3)
+            any_value(foreign_citizenships.citizenship_iso3),
+            min(tallies.previous_citizenship_iso3)
         ) as previous_citizenship_iso3
-    from person_records
-    group by person_records.person_key
+    from tallies
+    left join foreign_citizenships
+        on tallies.person_key = foreign_citizenships.person_key and foreign_citizenships.preference = 1
+    group by tallies.person_key
 ),
 
 final as (

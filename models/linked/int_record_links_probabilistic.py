@@ -34,7 +34,15 @@ def model(dbt, session):
     table = profiles.arrow()
     if not isinstance(table, pa.Table):
         table = table.read_all()
-    pairs = linkage_model.predict(table) if table.num_rows > 1 else linkage_model.empty_pairs()
+    # Splink runs in a DuckDB of its own, with a memory cap of its own: the
+    # warehouse's buffer pool gives back what it caches meanwhile, so the two
+    # caps do not add up (peak memory at national scale, issue 5)
+    (warehouse_limit,) = session.execute("select current_setting('memory_limit')").fetchone()
+    session.execute("set memory_limit = '1GB'")
+    try:
+        pairs = linkage_model.predict(table) if table.num_rows > 1 else linkage_model.empty_pairs()
+    finally:
+        session.execute(f"set memory_limit = '{warehouse_limit}'")
     is_link = pc.greater_equal(pairs["match_weight"], pa.scalar(threshold))
     return pairs.append_column("is_link", is_link).append_column(
         "match_weight_threshold", pa.array([threshold] * pairs.num_rows, pa.float64())

@@ -14,17 +14,29 @@ crossings as (
     select * from {{ ref('int_person_crossings') }}
 ),
 
+parameters as (
+    select cast('{{ var("observation_start_date") }}' as date) as observation_start_date
+),
+
 spells as (
     select
         crossings.direction,
+        -- footing as in int_crossings_repaired: a citizen's visit after a
+        -- year abroad is a visitor stay (group CITIZEN)
         {{ residence_footing(
-            'crossings.is_citizen', 'crossings.visa_type', 'crossings.has_valid_work_permit'
+            'crossings.is_citizen', 'crossings.visa_type', 'crossings.has_valid_work_permit',
+            residence_arrives_not_resident(
+                'crossings.direction', 'crossings.crossing_date',
+                'lag(crossings.direction) over person_order', 'lag(crossings.crossing_date) over person_order',
+                'parameters.observation_start_date'
+            )
         ) }}
             as is_residence_footing,
         {{ residence_duration_group('crossings.is_citizen', 'crossings.visa_type') }} as duration_group,
         lead(crossings.direction) over person_order as next_direction,
         lead(crossings.crossing_date) over person_order - crossings.crossing_date as spell_days
     from crossings
+    cross join parameters
     window person_order as (
         partition by crossings.person_key
         order by crossings.crossing_time, crossings.crossing_id

@@ -3,24 +3,33 @@
 -- long tail of very large persons is the sign of a bad link.
 with
 
-record_keys as (
-    select * from {{ ref('int_record_person_keys') }}
+tallies as (
+    select * from {{ ref('int_person_record_tallies') }}
 ),
 
-records as (
-    select * from {{ ref('int_linkage_records') }}
+clusters as (
+    select * from {{ ref('int_record_clusters') }}
+),
+
+person_clusters as (
+    -- cluster_count is the same on each of a person's clusters
+    select
+        clusters.person_key,
+        any_value(clusters.cluster_count) as cluster_count
+    from clusters
+    group by clusters.person_key
 ),
 
 per_person as (
     select
-        record_keys.person_key,
-        count(*) as records,
-        count(distinct records.document_node) as documents,
-        count(distinct record_keys.cluster_id) as clusters
-    from record_keys
-    inner join records
-        on record_keys.record_id = records.record_id
-    group by record_keys.person_key
+        tallies.person_key,
+        cast(sum(tallies.record_count) as bigint) as records,
+        count(distinct tallies.document_node) as documents,
+        any_value(person_clusters.cluster_count) as clusters
+    from tallies
+    inner join person_clusters
+        on tallies.person_key = person_clusters.person_key
+    group by tallies.person_key
 ),
 
 measured as (

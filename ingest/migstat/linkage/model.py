@@ -72,55 +72,68 @@ create or replace macro _skeleton(w) as
 
 # the skeleton is computed once per distinct word, surname and first given
 # name (a few thousand strings), not once per profile
-PREPARE_SQL = """
-with
-profile_names as (
+# The comparison columns, in steps that each write a table: at national
+# scale (11 million profiles) one statement holding the split names for
+# several readers ran out of memory at 4 GB.
+PREPARE_STEPS = (
+    """
+    create or replace table profile_names as
     select
         *,
         string_split(full_name_std, ' ') as name_words,
         split_part(given_names_std, ' ', 1) as given_first
     from profiles
-),
-strings as (
-    select distinct unnest(name_words) as string from profile_names
-    union
-    select surname_std from profile_names
-    union
-    select given_first from profile_names
-),
-skeletons as (
+    """,
+    """
+    create or replace table skeletons as
+    with strings as (
+        select distinct unnest(name_words) as string from profile_names
+        union
+        select surname_std from profile_names
+        union
+        select given_first from profile_names
+    )
     select string, _skeleton(string) as skeleton from strings where string is not null
-),
-name_skeletons as (
+    """,
+    """
+    create or replace table name_skeletons as
     select
         words.cluster_id,
-        string_agg(skeletons.skeleton, ' ' order by skeletons.skeleton) as name_skeleton
+        -- a sorted list, not an ordered string_agg: ordered aggregates keep
+        -- every group in memory
+        array_to_string(list_sort(list(skeletons.skeleton)), ' ') as name_skeleton
     from (select cluster_id, unnest(name_words) as word from profile_names) as words
     inner join skeletons on words.word = skeletons.string
     group by words.cluster_id
+    """,
+    """
+    create or replace table prepared as
+    select
+        cast(p.cluster_id as bigint) as unique_id,
+        p.full_name_std,
+        array_to_string(list_sort(p.name_words), ' ') as name_sorted,
+        name_skeletons.name_skeleton,
+        surnames.skeleton as surname_skeleton,
+        givens.skeleton as given_skeleton,
+        p.birth_date,
+        p.birth_date_precision,
+        p.first_crossing_date as first_used,
+        p.last_crossing_date as last_used,
+        p.first_crossing_direction as first_direction,
+        p.last_crossing_direction as last_direction,
+        year(p.birth_date) as birth_year,
+        strftime(p.birth_date, '%Y-%m') as birth_month,
+        nullif(p.sex, '_U') as sex,
+        nullif(p.citizenship_iso3, '_U') as citizenship
+    from profile_names as p
+    left join name_skeletons on p.cluster_id = name_skeletons.cluster_id
+    left join skeletons as surnames on p.surname_std = surnames.string
+    left join skeletons as givens on p.given_first = givens.string
+    """,
+    "drop table profile_names",
+    "drop table name_skeletons",
+    "drop table skeletons",
 )
-select
-    cast(p.cluster_id as bigint) as unique_id,
-    p.full_name_std,
-    array_to_string(list_sort(p.name_words), ' ') as name_sorted,
-    name_skeletons.name_skeleton,
-    surnames.skeleton as surname_skeleton,
-    givens.skeleton as given_skeleton,
-    p.birth_date,
-    p.birth_date_precision,
-    p.first_crossing_date as first_used,
-    p.last_crossing_date as last_used,
-    p.first_crossing_direction as first_direction,
-    p.last_crossing_direction as last_direction,
-    year(p.birth_date) as birth_year,
-    strftime(p.birth_date, '%Y-%m') as birth_month,
-    nullif(p.sex, '_U') as sex,
-    nullif(p.citizenship_iso3, '_U') as citizenship
-from profile_names as p
-left join name_skeletons on p.cluster_id = name_skeletons.cluster_id
-left join skeletons as surnames on p.surname_std = surnames.string
-left join skeletons as givens on p.given_first = givens.string
-"""
 
 
 def model_dir() -> Path:
@@ -296,8 +309,26 @@ def settings() -> dict:
     }
 
 
-def _connection(memory_limit: str = "10GB") -> duckdb.DuckDBPyConnection:
+def _connection(
+    memory_limit: str = "4GB", on_disk: bool | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Splink's own DuckDB: a scratch database file in the spill folder,
+    removed on close, so its tables are paged like any file's and the memory
+    cap bounds the whole connection (in memory with ``on_disk=False`` or
+    ``MIGSTAT_LINKAGE_ON_DISK=0``)."""
+    temp_dir = os.environ.get(
+        "MIGSTAT_LINKAGE_TEMP_DIR", os.path.join(tempfile.gettempdir(), "migstat-linkage")
+    )
+    if on_disk is None:
+        on_disk = os.environ.get("MIGSTAT_LINKAGE_ON_DISK", "1") != "0"
+    database = ":memory:"
+    if on_disk:
+        os.makedirs(temp_dir, exist_ok=True)
+        handle, database = tempfile.mkstemp(suffix=".duckdb", dir=temp_dir)
+        os.close(handle)
+        os.unlink(database)  # DuckDB creates it; an empty file is not a database
     con = duckdb.connect(
+        database,
         config={
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
@@ -306,20 +337,34 @@ def _connection(memory_limit: str = "10GB") -> duckdb.DuckDBPyConnection:
             "preserve_insertion_order": False,
             # an in-memory database spills only where it is told to: without
             # this, national-scale profiles (20 million) end in Out of Memory
-            "temp_directory": os.environ.get(
-                "MIGSTAT_LINKAGE_TEMP_DIR", os.path.join(tempfile.gettempdir(), "migstat-linkage")
-            ),
-        }
+            "temp_directory": temp_dir,
+        },
     )
     con.execute(_MACROS)
     return con
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    """Close Splink's connection and remove its scratch file, if any."""
+    files = [
+        row[0]
+        for row in con.sql(
+            "select path from duckdb_databases() where path is not null and not internal"
+        ).fetchall()
+    ]
+    con.close()
+    for name in files:
+        for path in (name, f"{name}.wal"):
+            if path and os.path.exists(path):
+                os.unlink(path)
 
 
 def _prepared(con: duckdb.DuckDBPyConnection, profiles: pa.Table) -> None:
     con.register("profiles_arrow", profiles)
     con.execute("create or replace table profiles as select * from profiles_arrow")
     con.unregister("profiles_arrow")
-    con.execute(f"create or replace table prepared as {PREPARE_SQL}")
+    for step in PREPARE_STEPS:
+        con.execute(step)
 
 
 def _linker(con: duckdb.DuckDBPyConnection, settings_or_path, table: str = "prepared"):
@@ -515,7 +560,7 @@ def predict(
     profiles: pa.Table,
     path: Path | None = None,
     floor: float = REVIEW_FLOOR,
-    memory_limit: str = "10GB",
+    memory_limit: str = "4GB",
 ) -> pa.Table:
     """Score every blocked pair of clusters; keep those with a match weight
     of at least ``floor`` (the threshold is applied downstream)."""
@@ -566,7 +611,7 @@ def predict(
     ).arrow()
     if not isinstance(table, pa.Table):  # duckdb >= 1.4 may return a reader
         table = table.read_all()
-    con.close()
+    _close(con)
     return table
 
 
