@@ -18,6 +18,10 @@ tallies as (
     select * from {{ ref('int_person_record_tallies') }}
 ),
 
+clusters as (
+    select * from {{ ref('int_record_clusters') }}
+),
+
 citizens as (
     select * from {{ ref('int_citizens_harmonized') }}
 ),
@@ -37,10 +41,21 @@ counts as (
         cast(coalesce(sum(tallies.record_count) filter (
             where tallies.source_system = 'passports'
         ), 0) as bigint) as passport_count,
+        cast(sum(tallies.record_count) as bigint) as record_count,
         count(distinct tallies.document_node) as document_count,
         count(distinct tallies.source_system) as source_count
     from tallies
     group by tallies.person_key
+),
+
+person_clusters as (
+    -- the deterministic clusters the person was assembled from (the same
+    -- count on each of them)
+    select
+        clusters.person_key,
+        any_value(clusters.cluster_count) as cluster_count
+    from clusters
+    group by clusters.person_key
 ),
 
 register as (
@@ -171,8 +186,12 @@ final as (
         counts.work_permit_count,
         counts.passport_count,
         counts.document_count,
-        counts.source_count
+        counts.source_count,
+        counts.record_count,
+        person_clusters.cluster_count
     from counts
+    left join person_clusters
+        on counts.person_key = person_clusters.person_key
     left join register
         on counts.person_key = register.person_key
     left join birth_dates

@@ -3,33 +3,17 @@
 -- long tail of very large persons is the sign of a bad link.
 with
 
-tallies as (
-    select * from {{ ref('int_person_record_tallies') }}
-),
-
-clusters as (
-    select * from {{ ref('int_record_clusters') }}
-),
-
-person_clusters as (
-    -- cluster_count is the same on each of a person's clusters
-    select
-        clusters.person_key,
-        any_value(clusters.cluster_count) as cluster_count
-    from clusters
-    group by clusters.person_key
+persons as (
+    select * from {{ ref('int_persons') }}
 ),
 
 per_person as (
     select
-        tallies.person_key,
-        cast(sum(tallies.record_count) as bigint) as records,
-        count(distinct tallies.document_node) as documents,
-        any_value(person_clusters.cluster_count) as clusters
-    from tallies
-    inner join person_clusters
-        on tallies.person_key = person_clusters.person_key
-    group by tallies.person_key
+        persons.person_key,
+        persons.record_count as records,
+        persons.document_count as documents,
+        persons.cluster_count as clusters
+    from persons
 ),
 
 measured as (

@@ -8,31 +8,8 @@ tallies as (
     select * from {{ ref('int_person_record_tallies') }}
 ),
 
-clusters as (
-    select * from {{ ref('int_record_clusters') }}
-),
-
-person_clusters as (
-    -- cluster_count is the same on each of a person's clusters
-    select
-        clusters.person_key,
-        any_value(clusters.cluster_count) as cluster_count
-    from clusters
-    group by clusters.person_key
-),
-
-person_sizes as (
-    -- per person: records (every source), sources, and whether a
-    -- probabilistic link assembled it
-    select
-        tallies.person_key,
-        cast(sum(tallies.record_count) as bigint) as record_count,
-        count(distinct tallies.source_system) as source_count,
-        any_value(person_clusters.cluster_count) as cluster_count
-    from tallies
-    inner join person_clusters
-        on tallies.person_key = person_clusters.person_key
-    group by tallies.person_key
+persons as (
+    select * from {{ ref('int_persons') }}
 ),
 
 source_tallies as (
@@ -52,29 +29,29 @@ final as (
         cast(sum(source_tallies.records) as bigint) as record_count,
         count(distinct source_tallies.person_key) as person_count,
         cast(coalesce(sum(source_tallies.records) filter (
-            where person_sizes.record_count > 1
+            where persons.record_count > 1
         ), 0) as bigint) as records_in_multi_record_persons,
         cast(coalesce(sum(source_tallies.records) filter (
-            where person_sizes.source_count > 1
+            where persons.source_count > 1
         ), 0) as bigint) as records_linked_to_other_sources,
         cast(coalesce(sum(source_tallies.records) filter (
-            where person_sizes.cluster_count > 1
+            where persons.cluster_count > 1
         ), 0) as bigint) as records_in_probabilistically_linked_persons,
         round(
-            sum(source_tallies.records) filter (where person_sizes.record_count > 1)
+            sum(source_tallies.records) filter (where persons.record_count > 1)
             / sum(source_tallies.records), 4
         ) as multi_record_rate,
         round(
-            sum(source_tallies.records) filter (where person_sizes.source_count > 1)
+            sum(source_tallies.records) filter (where persons.source_count > 1)
             / sum(source_tallies.records), 4
         ) as other_source_link_rate,
         round(
-            sum(source_tallies.records) filter (where person_sizes.cluster_count > 1)
+            sum(source_tallies.records) filter (where persons.cluster_count > 1)
             / sum(source_tallies.records), 4
         ) as probabilistic_link_rate
     from source_tallies
-    inner join person_sizes
-        on source_tallies.person_key = person_sizes.person_key
+    inner join persons
+        on source_tallies.person_key = persons.person_key
     group by source_tallies.source_system
 )
 
