@@ -12,47 +12,37 @@ persons as (
     select * from {{ ref('int_persons') }}
 ),
 
-source_tallies as (
-    -- each person's records per source, from the tallies (a few rows per
-    -- person instead of one per record)
+counted as (
+    -- person attributes are the same on every tally row of a person, so the
+    -- records of each source are summed over the tallies directly
     select
-        tallies.person_key,
         tallies.source_system,
-        sum(tallies.record_count) as records
+        cast(sum(tallies.record_count) as bigint) as record_count,
+        count(distinct tallies.person_key) as person_count,
+        cast(coalesce(sum(tallies.record_count) filter (
+            where persons.record_count > 1
+        ), 0) as bigint) as records_in_multi_record_persons,
+        cast(coalesce(sum(tallies.record_count) filter (
+            where persons.source_count > 1
+        ), 0) as bigint) as records_linked_to_other_sources,
+        cast(coalesce(sum(tallies.record_count) filter (
+            where persons.cluster_count > 1
+        ), 0) as bigint) as records_in_probabilistically_linked_persons
     from tallies
-    group by tallies.person_key, tallies.source_system
+    inner join persons
+        on tallies.person_key = persons.person_key
+    group by tallies.source_system
 ),
 
 final as (
     select
-        source_tallies.source_system,
-        cast(sum(source_tallies.records) as bigint) as record_count,
-        count(distinct source_tallies.person_key) as person_count,
-        cast(coalesce(sum(source_tallies.records) filter (
-            where persons.record_count > 1
-        ), 0) as bigint) as records_in_multi_record_persons,
-        cast(coalesce(sum(source_tallies.records) filter (
-            where persons.source_count > 1
-        ), 0) as bigint) as records_linked_to_other_sources,
-        cast(coalesce(sum(source_tallies.records) filter (
-            where persons.cluster_count > 1
-        ), 0) as bigint) as records_in_probabilistically_linked_persons,
+        *,
+        round(records_in_multi_record_persons / record_count, 4) as multi_record_rate,
+        round(records_linked_to_other_sources / record_count, 4) as other_source_link_rate,
         round(
-            sum(source_tallies.records) filter (where persons.record_count > 1)
-            / sum(source_tallies.records), 4
-        ) as multi_record_rate,
-        round(
-            sum(source_tallies.records) filter (where persons.source_count > 1)
-            / sum(source_tallies.records), 4
-        ) as other_source_link_rate,
-        round(
-            sum(source_tallies.records) filter (where persons.cluster_count > 1)
-            / sum(source_tallies.records), 4
+            records_in_probabilistically_linked_persons / record_count, 4
         ) as probabilistic_link_rate
-    from source_tallies
-    inner join persons
-        on source_tallies.person_key = persons.person_key
-    group by source_tallies.source_system
+    from counted
 )
 
 select * from final
