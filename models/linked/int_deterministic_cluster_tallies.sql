@@ -1,6 +1,7 @@
--- The records of each deterministic cluster tallied per document and
--- combination of attributes (a few rows per cluster): what
--- int_deterministic_cluster_profiles chooses from. A table of its own so
+-- The records of each deterministic cluster tallied per source, document
+-- and combination of attributes (a few rows per cluster): what
+-- int_deterministic_cluster_profiles chooses from, and, regrouped per
+-- person, what int_person_record_tallies holds. A table of its own so
 -- that, at national scale (27 million records), the choices read these
 -- tallies from the file instead of holding them in memory four times over.
 -- Restricted: names and dates of birth.
@@ -14,37 +15,55 @@ clusters as (
     select * from {{ ref('int_deterministic_clusters') }}
 ),
 
-final as (
+tallied as (
     select
         clusters.cluster_id,
+        records.source_system,
         records.document_node,
         records.surname_std,
         records.given_names_std,
-        records.full_name_std,
         records.birth_date,
         records.birth_date_precision,
         records.sex,
         records.citizenship_iso3,
+        records.previous_citizenship_iso3,
         min(records.attribute_priority) as attribute_priority,
         count(*) as record_count,
-        count(*) filter (where records.source_system = 'border_crossings') as crossing_count,
         min(records.record_id) as smallest_record_id,
-        min(records.record_date) as first_crossing_date,
-        max(records.record_date) as last_crossing_date,
-        -- the direction of the first and last crossing (by time, then id)
-        arg_min(
-            records.record_direction, (records.record_time, records.record_id)
-        ) filter (where records.record_time is not null) as first_crossing_direction,
-        arg_max(
-            records.record_direction, (records.record_time, records.record_id)
-        ) filter (where records.record_time is not null) as last_crossing_direction,
-        min(records.record_time) as first_crossing_time,
-        max(records.record_time) as last_crossing_time,
-        min(records.previous_citizenship_iso3) as previous_citizenship_iso3
+        -- the first and last crossing as one number each, the time in
+        -- microseconds with the direction in the two lowest bits: a plain
+        -- min and max of integers instead of an arg_min over 27 million
+        -- records (ties at the same microsecond go ARR before DEP)
+        min({{ linkage_crossing_moment('records.record_time', 'records.record_direction') }})
+            as first_crossing_moment,
+        max({{ linkage_crossing_moment('records.record_time', 'records.record_direction') }})
+            as last_crossing_moment
     from records
     inner join clusters
         on records.primary_node = clusters.node
     group by all
+),
+
+final as (
+    select
+        tallied.cluster_id,
+        tallied.source_system,
+        tallied.document_node,
+        tallied.surname_std,
+        tallied.given_names_std,
+        tallied.birth_date,
+        tallied.birth_date_precision,
+        tallied.sex,
+        tallied.citizenship_iso3,
+        tallied.previous_citizenship_iso3,
+        tallied.attribute_priority,
+        tallied.record_count,
+        tallied.smallest_record_id,
+        {{ linkage_moment_time('tallied.first_crossing_moment') }} as first_crossing_time,
+        {{ linkage_moment_direction('tallied.first_crossing_moment') }} as first_crossing_direction,
+        {{ linkage_moment_time('tallied.last_crossing_moment') }} as last_crossing_time,
+        {{ linkage_moment_direction('tallied.last_crossing_moment') }} as last_crossing_direction
+    from tallied
 )
 
 select * from final

@@ -8,8 +8,8 @@
 -- `W|<work permit number>`. An identifier typed on a crossing that points
 -- at a register record with an incompatible birth year, sex or
 -- nationality is not trusted (a mistyped number must not merge two
--- persons); the record keeps its other nodes. `record_date` and
--- `record_time` (the crossing date and time) date the use of a document,
+-- persons); the record keeps its other nodes. `record_time` (the
+-- crossing time) dates the use of a document,
 -- `record_direction` says which way it crossed, and a naturalised
 -- citizen's register entry carries the birth country as the nationality
 -- held before naturalisation (doc: linkage_probabilistic_model).
@@ -69,7 +69,6 @@ crossing_records as (
         crossings.birth_date_precision,
         crossings.sex,
         crossings.citizenship_iso3,
-        crossings.crossing_date as record_date,
         crossings.crossing_time as record_time,
         crossings.direction as record_direction,
         cast(null as varchar) as previous_citizenship_iso3,
@@ -106,7 +105,6 @@ permit_records as (
         case when permit_names.birth_date is not null then 'D' end as birth_date_precision,
         permit_names.sex,
         permit_names.citizenship_iso3,
-        cast(null as date) as record_date,
         cast(null as timestamp) as record_time,
         cast(null as varchar) as record_direction,
         cast(null as varchar) as previous_citizenship_iso3,
@@ -136,7 +134,6 @@ citizen_records as (
         case when citizen_names.birth_date is not null then 'D' end as birth_date_precision,
         citizen_names.sex,
         citizen_names.citizenship_iso3,
-        cast(null as date) as record_date,
         cast(null as timestamp) as record_time,
         cast(null as varchar) as record_direction,
         -- the nationality a naturalised citizen travelled under before:
@@ -168,7 +165,6 @@ passport_records as (
         cast(null as varchar) as birth_date_precision,
         '_U' as sex,
         '{{ var("reporting_country") }}' as citizenship_iso3,
-        cast(null as date) as record_date,
         cast(null as timestamp) as record_time,
         cast(null as varchar) as record_direction,
         cast(null as varchar) as previous_citizenship_iso3,
@@ -209,7 +205,6 @@ final as (
         -- attributes compared by probabilistic linkage (restricted)
         unioned.surname_std,
         unioned.given_names_std,
-        nullif(concat_ws(' ', unioned.given_names_std, unioned.surname_std), '') as full_name_std,
         unioned.birth_date,
         unioned.birth_date_precision,
         unioned.sex,
@@ -218,7 +213,6 @@ final as (
         unioned.attribute_priority,
 
         -- when and which way the record's document was used (crossings only)
-        unioned.record_date,
         unioned.record_time,
         unioned.record_direction
     from unioned

@@ -1,11 +1,17 @@
 """Persons: connected components of the deterministic clusters joined by
 the probabilistic links at or above the threshold (clusters are
-transitive), each with its person key.
+transitive), each with its person key and person id.
 
 The person key is the keyed hash (HMAC-SHA256, key from
 MIGSTAT_HMAC_KEY) of the smallest record id (`source_system:source_record_id`)
 of the person's records: stable while that record exists, and no
 identifier in clear (doc: person_key).
+
+The person id is the number of the person's component (0, 1, ... in
+order of the person's smallest cluster id): an integer for the joins and
+groupings inside one build of the linked layer (27 million records at
+national scale), never published and not stable from one build to the
+next. The person key is what other models and the marts carry.
 
 Cluster ids are integers; only the linked pairs and the number of clusters
 reach Python (scipy), the component of each cluster goes back to DuckDB,
@@ -56,7 +62,11 @@ def model(dbt, session):
                 cluster_count
             from persons
         )
-        select clusters.cluster_id, keyed.person_key, keyed.cluster_count
+        select
+            clusters.cluster_id,
+            clusters.person_component as person_id,
+            keyed.person_key,
+            keyed.cluster_count
         from clusters
         inner join keyed on clusters.person_component = keyed.person_component
         """

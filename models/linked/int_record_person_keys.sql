@@ -19,8 +19,8 @@ final as (
     select
         records.source_system,
         records.source_record_id,
-        records.record_id,
         clusters.cluster_id,
+        persons.person_id,
         persons.person_key
     from records
     inner join clusters

@@ -9,7 +9,6 @@ persons as (
 
 per_person as (
     select
-        persons.person_key,
         persons.record_count as records,
         persons.document_count as documents,
         persons.cluster_count as clusters

@@ -18,7 +18,7 @@ counted as (
     select
         tallies.source_system,
         cast(sum(tallies.record_count) as bigint) as record_count,
-        count(distinct tallies.person_key) as person_count,
+        count(distinct tallies.person_id) as person_count,
         cast(coalesce(sum(tallies.record_count) filter (
             where persons.record_count > 1
         ), 0) as bigint) as records_in_multi_record_persons,
@@ -30,7 +30,7 @@ counted as (
         ), 0) as bigint) as records_in_probabilistically_linked_persons
     from tallies
     inner join persons
-        on tallies.person_key = persons.person_key
+        on tallies.person_id = persons.person_id
     group by tallies.source_system
 ),
 

@@ -63,7 +63,7 @@ metrics as (
     union all
     select
         'persons' as metric,
-        count(distinct clusters.person_key) as metric_value
+        count(distinct clusters.person_id) as metric_value
     from clusters
     union all
     select

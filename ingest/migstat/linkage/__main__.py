@@ -43,7 +43,8 @@ with nodes as (
         records.primary_node,
         mode(records.surname_std) as surname_std,
         mode(records.given_names_std) as given_names_std,
-        mode(records.full_name_std) as full_name_std,
+        mode(nullif(concat_ws(' ', records.given_names_std, records.surname_std), ''))
+            as full_name_std,
         arg_min(
             records.birth_date,
             case records.birth_date_precision when 'D' then 1 when 'M' then 2 else 3 end
@@ -53,8 +54,8 @@ with nodes as (
         coalesce(
             mode(records.citizenship_iso3) filter (where records.citizenship_iso3 <> '_U'), '_U'
         ) as citizenship_iso3,
-        min(records.record_date) as first_crossing_date,
-        max(records.record_date) as last_crossing_date,
+        cast(min(records.record_time) as date) as first_crossing_date,
+        cast(max(records.record_time) as date) as last_crossing_date,
         arg_min(records.record_direction, (records.record_time, records.record_id))
             filter (where records.record_time is not null) as first_crossing_direction,
         arg_max(records.record_direction, (records.record_time, records.record_id))
