@@ -79,8 +79,10 @@ final as (
         kept.visa_type,
         coalesce(permitted.has_valid_work_permit, false) as has_valid_work_permit,
         kept.visa_reason,
+        kept.visa_reason_migration,
         kept.purpose_of_visit,
         kept.purpose_reason,
+        kept.purpose_reason_migration,
         kept.intended_stay_days,
         kept.declared_residence_iso3,
 

@@ -16,10 +16,6 @@ person_crossings as (
     select * from {{ ref('int_person_crossings') }}
 ),
 
-crossings as (
-    select * from {{ ref('int_crossings_harmonized') }}
-),
-
 persons as (
     select * from {{ ref('int_persons') }}
 ),
@@ -97,23 +93,22 @@ described as (
         case
             when weighted.indicator_code = 'TMP_ARR'
                 then coalesce(
-                    crossings.visa_reason,
+                    person_crossings.visa_reason,
                     case when person_crossings.has_valid_work_permit then 'WORK' end,
-                    crossings.purpose_reason, '_U'
+                    person_crossings.purpose_reason, '_U'
                 )
             else coalesce(
-                crossings.visa_reason_migration,
+                person_crossings.visa_reason_migration,
                 case when person_crossings.has_valid_work_permit then 'WORK' end,
-                crossings.purpose_reason_migration, '_U'
+                person_crossings.purpose_reason_migration, '_U'
             )
         end as reason
     from weighted
     inner join persons
         on weighted.person_key = persons.person_key
+    -- the reason inputs (a crossing imputed by the repair has none)
     left join person_crossings
         on weighted.crossing_id = person_crossings.crossing_id
-    left join crossings
-        on weighted.crossing_id = crossings.crossing_id
     cross join parameters
     where
         weighted.crossing_date >= parameters.observation_start_date
