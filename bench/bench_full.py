@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -34,7 +33,7 @@ from pathlib import Path
 
 import duckdb
 
-from migstat.dbt import project_dir, state_dir
+from migstat.dbt import dbt_command, state_dir
 
 BIN = Path(sys.executable).parent
 
@@ -157,24 +156,11 @@ def main() -> int:
 def linkage_alone(warehouse: Path, log: Path) -> dict:
     """The record linkage models (tag ``linkage``) rebuilt on a built
     warehouse, as ``migstat run`` calls dbt, with each model's time."""
-    project, state = project_dir(), state_dir(warehouse)
-    command = [
-        str(BIN / "dbt"),
-        "run",
-        "--select",
-        "tag:linkage",
-        "--project-dir",
-        str(project),
-        "--profiles-dir",
-        str(project / "profiles"),
-        "--target-path",
-        str(state / "target"),
-        "--log-path",
-        str(state / "logs"),
-    ]
-    env = {**os.environ, "MIGSTAT_WAREHOUSE": str(warehouse), "DBT_USE_COLORS": "false"}
+    command, env = dbt_command(["run", "--select", "tag:linkage"], warehouse)
     result = timed(command, log, env=env)
-    run_results = json.loads((state / "target" / "run_results.json").read_text())["results"]
+    run_results = json.loads((state_dir(warehouse) / "target" / "run_results.json").read_text())[
+        "results"
+    ]
     result["models_seconds"] = {
         item["unique_id"].split(".")[-1]: round(float(item["execution_time"]), 1)
         for item in run_results

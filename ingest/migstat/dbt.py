@@ -39,6 +39,28 @@ def state_dir(warehouse: Path) -> Path:
     return warehouse.resolve().parent / f".{warehouse.stem}.dbt"
 
 
+def dbt_command(args: Sequence[str], warehouse: Path) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of ``dbt <args>`` on ``warehouse``:
+    the project's profile, target and logs beside the warehouse."""
+    warehouse = warehouse.resolve()
+    state = state_dir(warehouse)
+    project = project_dir()
+    command = [
+        str(Path(sys.executable).parent / "dbt"),
+        *args,
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project / "profiles"),
+        "--target-path",
+        str(state / "target"),
+        "--log-path",
+        str(state / "logs"),
+    ]
+    env = {**os.environ, "MIGSTAT_WAREHOUSE": str(warehouse), "DBT_USE_COLORS": "false"}
+    return command, env
+
+
 @dataclass
 class DbtResult:
     command: str
@@ -62,21 +84,9 @@ def run_dbt(
     state = state_dir(warehouse)
     state.mkdir(parents=True, exist_ok=True)
     project = project_dir()
-    command = [
-        str(Path(sys.executable).parent / "dbt"),
-        *args,
-        "--project-dir",
-        str(project),
-        "--profiles-dir",
-        str(project / "profiles"),
-        "--target-path",
-        str(state / "target"),
-        "--log-path",
-        str(state / "logs"),
-    ]
+    command, env = dbt_command(args, warehouse)
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
-    env = {**os.environ, "MIGSTAT_WAREHOUSE": str(warehouse), "DBT_USE_COLORS": "false"}
     (state / "target").mkdir(exist_ok=True)
     results_file = state / "target" / "run_results.json"
     results_file.unlink(missing_ok=True)

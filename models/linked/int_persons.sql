@@ -12,6 +12,12 @@
 -- scale) have a single tally row, which holds their attributes as they
 -- stand; only the others go through the choices.
 -- Restricted: the date of birth.
+{%- set source_record_counts = [
+    ('border_crossings', 'crossing_count'),
+    ('work_permits', 'work_permit_count'),
+    ('citizens', 'citizen_record_count'),
+    ('passports', 'passport_count'),
+] %}
 with
 
 deterministic_clusters as (
@@ -58,12 +64,7 @@ tallies as (
 counts as (
     select
         tallies.person_id,
-        {% for source_system, column in [
-            ('border_crossings', 'crossing_count'),
-            ('work_permits', 'work_permit_count'),
-            ('citizens', 'citizen_record_count'),
-            ('passports', 'passport_count'),
-        ] -%}
+        {% for source_system, column in source_record_counts -%}
         cast(coalesce(sum(tallies.record_count) filter (
             where tallies.source_system = '{{ source_system }}'
         ), 0) as bigint) as {{ column }},
@@ -188,12 +189,7 @@ chosen_attributes as (
 single_attributes as (
     select
         single_tallies.person_id,
-        {% for source_system, column in [
-            ('border_crossings', 'crossing_count'),
-            ('work_permits', 'work_permit_count'),
-            ('citizens', 'citizen_record_count'),
-            ('passports', 'passport_count'),
-        ] -%}
+        {% for source_system, column in source_record_counts -%}
         case
             when single_tallies.source_system = '{{ source_system }}' then single_tallies.record_count else 0
         end as {{ column }},
