@@ -11,6 +11,23 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The start of observation (methodology.md section 1): the variable
+    observation_start_date when set, else the extract date of the earliest
+    border-crossings file ever loaded (doc residence_start_of_observation). -#}
+{% macro observation_start_date() -%}
+    {%- if var('observation_start_date', '') | string | trim != '' -%}
+        cast('{{ var("observation_start_date") }}' as date)
+    {%- else -%}
+        (
+            select min(start_source.extract_date)
+            from {{ ref('stg_landing__objects') }} as start_source
+            where
+                start_source.dataset = 'border_crossings'
+                and start_source.landing_status in ('loaded', 'superseded')
+        )
+    {%- endif -%}
+{%- endmacro %}
+
 {#- Days on the "other" side that end a test as a non-migration: the test
     fails as soon as they exceed window - threshold (122 by default). -#}
 {% macro residence_other_side_days() -%}

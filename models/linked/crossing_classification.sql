@@ -51,7 +51,7 @@ crossing_details as (
 parameters as (
     select
         {{ residence_vintage(ref('int_crossings_repaired')) }} as vintage,
-        cast('{{ var("observation_start_date") }}' as date) as observation_start_date
+        {{ observation_start_date() }} as observation_start_date
 ),
 
 observed as (

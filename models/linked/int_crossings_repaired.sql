@@ -58,7 +58,7 @@ permits as (
 parameters as (
     select
         {{ residence_vintage(ref('int_person_crossings')) }} as vintage,
-        cast('{{ var("observation_start_date") }}' as date) as observation_start_date
+        {{ observation_start_date() }} as observation_start_date
 ),
 
 sequenced as (

@@ -19,7 +19,7 @@ permits as (
 ),
 
 parameters as (
-    select cast('{{ var("observation_start_date") }}' as date) as observation_start_date
+    select {{ observation_start_date() }} as observation_start_date
 ),
 
 status_changes as (

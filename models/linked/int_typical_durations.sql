@@ -15,7 +15,7 @@ crossings as (
 ),
 
 parameters as (
-    select cast('{{ var("observation_start_date") }}' as date) as observation_start_date
+    select {{ observation_start_date() }} as observation_start_date
 ),
 
 spells as (

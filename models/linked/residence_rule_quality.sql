@@ -92,6 +92,16 @@ repair_outcomes as (
     from classification
 ),
 
+late_first_arrival_counts as (
+    -- citizens first seen arriving late, counted as returns with a share
+    -- (doc late_first_arrival_share)
+    select
+        count(*) as late_first_arrivals_final,
+        cast(round(coalesce(sum(1 - late_first_arrivals.abroad_at_start_share), 0)) as bigint)
+            as late_first_arrivals_estimated_lost_departure
+    from {{ ref('int_late_first_arrivals') }} as late_first_arrivals
+),
+
 typical as (
     pivot (
         select
@@ -110,11 +120,13 @@ measures as (
             crossing_counts.*,
             repair_counts.*,
             repair_outcomes.*,
+            late_first_arrival_counts.*,
             cast(typical.resident_trip_median_days as bigint) as typical_resident_trip_days,
             cast(typical.visitor_stay_median_days as bigint) as typical_visitor_stay_days
         from crossing_counts
         cross join repair_counts
         cross join repair_outcomes
+        cross join late_first_arrival_counts
         cross join typical
     )
     on columns(*)
@@ -199,6 +211,16 @@ descriptions as (
             'migrations_of_persons_with_repairs',
             'repairs',
             'migrations (delivered or inserted) of persons with at least one inserted crossing'
+        ),
+        (
+            'late_first_arrivals_final',
+            'start',
+            'citizens first seen arriving a year or more after the start, a final immigration by the rule'
+        ),
+        (
+            'late_first_arrivals_estimated_lost_departure',
+            'start',
+            'of those, the expected number in the country all along, first departure unrecorded (rounded)'
         ),
         ('typical_resident_trip_days', 'typical', 'median observed trip abroad of residents, all groups'),
         ('typical_visitor_stay_days', 'typical', 'median observed stay of visitors, all groups')

@@ -38,7 +38,7 @@ reference_dates as (
 parameters as (
     select
         {{ residence_vintage(ref('int_person_crossings')) }} as vintage,
-        '{{ var("observation_start_date") }}'::date as observation_start_date
+        {{ observation_start_date() }} as observation_start_date
 ),
 
 frequencies as (

@@ -1,7 +1,9 @@
 -- The crossings that count in a flow statistic, one row per crossing and
 -- indicator, with the weight it counts with: 1 or 0 where the residence
 -- rule's verdict is final, the expected count (the share of comparable
--- final crossings that were migrations) where it is provisional.
+-- final crossings that were migrations) where it is provisional. A
+-- citizen's late first arrival counts with the share of such arrivals
+-- estimated to come from abroad (int_late_first_arrivals).
 with
 
 classification as (
@@ -20,10 +22,14 @@ persons as (
     select * from {{ ref('int_persons') }}
 ),
 
+late_first_arrivals as (
+    select * from {{ ref('int_late_first_arrivals') }}
+),
+
 parameters as (
     select
         {{ residence_vintage(ref('int_person_crossings')) }} as vintage,
-        cast('{{ var("observation_start_date") }}' as date) as observation_start_date
+        {{ observation_start_date() }} as observation_start_date
 ),
 
 in_migration_direction as (
@@ -35,10 +41,15 @@ in_migration_direction as (
         classification.is_migration,
         classification.is_final,
         coalesce(expectations.expected_migration, classification.is_migration::double)
-            as expected_migration
+            as expected_migration,
+        -- the chance the crossing happened as the rule reads it: below 1
+        -- only where a lost first departure would make it a resident's return
+        coalesce(late_first_arrivals.abroad_at_start_share, 1) as occurrence_share
     from classification
     left join expectations
         on classification.crossing_id = expectations.crossing_id
+    left join late_first_arrivals
+        on classification.crossing_id = late_first_arrivals.crossing_id
     where
         (classification.direction = 'ARR' and not classification.is_resident_before)
         or (classification.direction = 'DEP' and classification.is_resident_before)
@@ -51,7 +62,7 @@ weighted as (
         person_key,
         crossing_date,
         case direction when 'ARR' then 'IMM' else 'EMI' end as indicator_code,
-        case
+        occurrence_share * case
             when is_final then is_migration::int::double
             else expected_migration
         end as weight,
@@ -64,7 +75,7 @@ weighted as (
         person_key,
         crossing_date,
         'TMP_ARR' as indicator_code,
-        case
+        occurrence_share * case
             when is_final then (not is_migration)::int::double
             else 1 - expected_migration
         end as weight,

@@ -10,7 +10,7 @@ crossings as (
 parameters as (
     select
         {{ residence_vintage(ref('int_person_crossings')) }} as vintage,
-        cast('{{ var("observation_start_date") }}' as date) as observation_start_date,
+        {{ observation_start_date() }} as observation_start_date,
         cast('{{ var("census_reference_date") }}' as date) as census_reference_date
 ),
 

@@ -5,7 +5,10 @@
 -- the migration direction up to that date, each with p the expected share
 -- of migrations). The stocks that also need an emigration or a return
 -- (CIT_ABROAD, RET_STOCK) get their own expected weights from the same p,
--- not the rule's assumed 0/1 verdicts.
+-- not the rule's assumed 0/1 verdicts. A citizen whose first observed
+-- crossing is a late arrival (int_late_first_arrivals) may have been in the
+-- country all along, first departure unrecorded: before that arrival they
+-- count as resident with that chance, after it as returned with the other.
 --
 -- Built after int_flow_events, never beside it: at national scale each
 -- fills the memory cap, and side by side they spilled and took 2.7 times
@@ -32,6 +35,14 @@ expectations as (
 
 persons as (
     select * from {{ ref('int_persons') }}
+),
+
+late_first_arrivals as (
+    select * from {{ ref('int_late_first_arrivals') }}
+),
+
+parameters as (
+    select {{ observation_start_date() }} as observation_start_date
 ),
 
 resident_by_periods as (
@@ -134,19 +145,37 @@ final_citizen_migrations as (
         reference_dates.reference_date,
         classification.person_key,
         bool_or(classification.direction = 'DEP') as has_emigrated,
-        bool_or(classification.direction = 'ARR') as has_returned
+        bool_or(classification.direction = 'ARR') as has_returned,
+        count(*) filter (where classification.direction = 'ARR') as final_return_count
     from classification
     inner join persons
         on classification.person_key = persons.person_key
     inner join reference_dates
-        on
-            classification.crossing_date <= reference_dates.reference_date
-            and classification.crossing_date >= cast('{{ var("observation_start_date") }}' as date)
+        on classification.crossing_date <= reference_dates.reference_date
+    cross join parameters
     where
-        classification.is_migration
+        classification.crossing_date >= parameters.observation_start_date
+        and classification.is_migration
         and classification.is_final
         and persons.is_citizen
     group by reference_dates.reference_date, classification.person_key
+),
+
+before_late_first_arrival as (
+    select
+        reference_dates.reference_date,
+        late_first_arrivals.person_key,
+        1 - late_first_arrivals.abroad_at_start_share as resident_weight
+    from late_first_arrivals
+    inner join persons
+        on late_first_arrivals.person_key = persons.person_key
+    -- reference dates are never before the start of observation
+    inner join reference_dates
+        on late_first_arrivals.crossing_date > reference_dates.reference_date
+    where
+        late_first_arrivals.abroad_at_start_share < 1
+        -- no one is a usual resident before birth
+        and (persons.birth_date is null or persons.birth_date <= reference_dates.reference_date)
 ),
 
 candidates as (
@@ -165,6 +194,11 @@ candidates as (
         person_key
     from final_citizen_migrations
     where has_emigrated
+    union
+    select
+        reference_date,
+        person_key
+    from before_late_first_arrival
 ),
 
 joined as (
@@ -179,14 +213,26 @@ joined as (
         ) as is_resident_at_start,
         coalesce(
             provisional_states.resident_weight,
-            case when resident_by_periods.person_key is not null then 1.0 else 0.0 end
+            case when resident_by_periods.person_key is not null then 1.0 end,
+            before_late_first_arrival.resident_weight,
+            0.0
         ) as resident_weight,
         coalesce(provisional_states.no_immigration_share, 1.0) as no_immigration_share,
         coalesce(provisional_states.no_emigration_share, 1.0) as no_emigration_share,
         coalesce(final_citizen_migrations.has_emigrated, false) as has_emigrated_final,
         coalesce(final_citizen_migrations.has_returned, false) as has_returned_final,
         coalesce(provisional_states.may_have_emigrated, false) as may_have_emigrated,
-        coalesce(provisional_states.may_have_returned, false) as may_have_returned
+        coalesce(provisional_states.may_have_returned, false) as may_have_returned,
+        -- the late first arrival is the only return so far: it counts with
+        -- the chance it was one (before it, no return yet)
+        case
+            when before_late_first_arrival.person_key is not null then 0
+            when
+                final_citizen_migrations.final_return_count = 1
+                and not coalesce(provisional_states.may_have_returned, false)
+                then coalesce(late_first_arrivals.abroad_at_start_share, 1)
+            else 1
+        end as return_share
     from candidates
     left join resident_by_periods
         on
@@ -200,6 +246,14 @@ joined as (
         on
             candidates.reference_date = final_citizen_migrations.reference_date
             and candidates.person_key = final_citizen_migrations.person_key
+    left join before_late_first_arrival
+        on
+            candidates.reference_date = before_late_first_arrival.reference_date
+            and candidates.person_key = before_late_first_arrival.person_key
+    left join late_first_arrivals
+        on
+            candidates.person_key = late_first_arrivals.person_key
+            and candidates.reference_date >= late_first_arrivals.crossing_date
 ),
 
 weighted as (
@@ -226,7 +280,7 @@ weighted as (
             end,
             0
         ) as emigrated_abroad_weight,
-        greatest(
+        return_share * greatest(
             resident_weight
             - case
                 when is_resident_at_start and not has_returned_final then no_emigration_share
