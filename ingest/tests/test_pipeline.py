@@ -249,8 +249,8 @@ TOTAL_BOUNDS = {
     # history: the method counts foreigners with a permit and no crossing on
     # the permit's days (workers who never arrived): +1.2 %
     ("MIG_STOCK", "D"): (0.01, 0.02),
-    # a citizen's lost last departure, or a lost emigration before the first
-    # observed arrival, hides an emigrant (CIT_ABROAD, -1.2 %)
+    # a citizen's lost last departure, or a lost emigration placed by the
+    # repair as a short trip, hides an emigrant (CIT_ABROAD, -1.0 %)
     ("CIT_ABROAD", "D"): (0.03, None),
     # a lost first departure makes a false return; estimated, not seen
     # (int_late_first_arrivals): +13.5 % before the estimate, +3.9 % with it

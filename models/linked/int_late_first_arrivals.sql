@@ -1,17 +1,20 @@
 -- Citizens whose first observed crossing is an arrival a year or more
 -- after the start of observation, taken by the start-of-observation rule as
--- abroad since the start and so as returning migrants (doc:
--- late_first_arrival_share). Some of them were in the country all along
--- and their first departure went unrecorded: nothing in the extracts tells
--- who, so each counts as a return with the estimated share of such
--- arrivals that truly came from abroad, per year of arrival.
+-- abroad since the start (doc: late_first_arrival_share). Some of them were
+-- in the country all along and their first departure, a trip, went
+-- unrecorded; others emigrated in the period and that departure went
+-- unrecorded. Nothing in the extracts tells who, so per year of arrival:
+-- an arrival the rule makes a return counts as one with the estimated
+-- share that truly came from abroad (abroad_at_start_share), and every
+-- late first arrival carries the estimated share that emigrated in the
+-- period (emigrated_in_period_share), from an assumed date.
 --
--- The number unrecorded is estimated from the citizens whose first
--- departure was recorded and whose trip ended in the same year: each such
--- trip stands for lost_per_recorded_departure trips whose departure was
--- lost, the rate at which the repair finds a citizen's departure missing
--- between two arrivals. One row per such citizen whose arrival is a final
--- immigration (a provisional one keeps its expected count).
+-- The numbers unrecorded are estimated from the citizens whose first
+-- departure was recorded, a trip (or an emigration), and who came back in
+-- the same year: each stands for lost_per_recorded_departure whose
+-- departure was lost, the rate at which the repair finds a citizen's
+-- departure missing between two arrivals. One row per such citizen whose
+-- arrival has a final verdict (a provisional one keeps its expected count).
 {%- set threshold_days = var('residence_threshold_days') | int %}
 
 with
@@ -64,7 +67,7 @@ first_crossings as (
 ),
 
 late_arrivals as (
-    -- the rule's returns: absent since the start for a year or more
+    -- absent since the start for a year or more, by the rule
     select
         first_crossings.*,
         (first_crossings.crossing_date - parameters.observation_start_date) // 365 as arrival_year
@@ -76,7 +79,6 @@ late_arrivals as (
         first_crossings.is_citizen
         and first_crossings.direction = 'ARR'
         and first_crossings.crossing_date - parameters.observation_start_date >= {{ threshold_days }}
-        and first_crossings.is_migration
         -- born abroad after the start: abroad at the start for certain
         and not (
             coalesce(persons.is_born_abroad, false)
@@ -98,6 +100,23 @@ comparable_trips as (
         and first_crossings.next_crossing_date - parameters.observation_start_date >= {{ threshold_days }}
 ),
 
+comparable_emigrations as (
+    -- citizens in the country at the start whose recorded first crossing is
+    -- an emigration, back as late: had that departure been lost, they
+    -- would be among the late arrivals too, having emigrated in the period
+    select
+        (first_crossings.next_crossing_date - parameters.observation_start_date) // 365 as arrival_year,
+        first_crossings.next_crossing_date - first_crossings.crossing_date as days_abroad
+    from first_crossings
+    cross join parameters
+    where
+        first_crossings.is_citizen
+        and first_crossings.direction = 'DEP'
+        and first_crossings.is_migration
+        and first_crossings.next_direction = 'ARR'
+        and first_crossings.next_crossing_date - parameters.observation_start_date >= {{ threshold_days }}
+),
+
 comparable_trip_counts as (
     select
         arrival_year,
@@ -106,10 +125,20 @@ comparable_trip_counts as (
     group by arrival_year
 ),
 
+comparable_emigration_counts as (
+    select
+        arrival_year,
+        count(*) as comparable_first_emigrations,
+        median(days_abroad)::integer as median_days_abroad
+    from comparable_emigrations
+    group by arrival_year
+),
+
 arrival_years as (
     select
         arrival_year,
-        count(*) as late_first_arrivals
+        count(*) filter (where is_migration) as late_first_arrivals,
+        count(*) as late_first_arrivals_all
     from late_arrivals
     group by arrival_year
 ),
@@ -121,29 +150,72 @@ shares as (
         coalesce(comparable_trip_counts.comparable_first_trips, 0) as comparable_first_trips,
         lost_departures.lost_per_recorded_departure,
         coalesce(comparable_trip_counts.comparable_first_trips, 0)
-        * coalesce(lost_departures.lost_per_recorded_departure, 0) as expected_unrecorded_departures
+        * coalesce(lost_departures.lost_per_recorded_departure, 0) as expected_unrecorded_departures,
+        arrival_years.late_first_arrivals_all,
+        coalesce(comparable_emigration_counts.comparable_first_emigrations, 0)
+            as comparable_first_emigrations,
+        coalesce(comparable_emigration_counts.comparable_first_emigrations, 0)
+        * coalesce(lost_departures.lost_per_recorded_departure, 0) as expected_unrecorded_emigrations,
+        coalesce(comparable_emigration_counts.median_days_abroad, {{ threshold_days }}) as median_days_abroad
     from arrival_years
     left join comparable_trip_counts
         on arrival_years.arrival_year = comparable_trip_counts.arrival_year
+    left join comparable_emigration_counts
+        on arrival_years.arrival_year = comparable_emigration_counts.arrival_year
     cross join lost_departures
 ),
 
-final as (
+weighed as (
     select
         late_arrivals.person_key,
         late_arrivals.crossing_id,
         late_arrivals.crossing_date,
         late_arrivals.arrival_year,
+        late_arrivals.is_migration and late_arrivals.is_final as is_final_return,
         shares.late_first_arrivals,
         shares.comparable_first_trips,
         shares.lost_per_recorded_departure,
         shares.expected_unrecorded_departures,
-        greatest(0, 1 - shares.expected_unrecorded_departures / shares.late_first_arrivals)
-            as abroad_at_start_share
+        case
+            when late_arrivals.is_migration and late_arrivals.is_final
+                then greatest(0, 1 - shares.expected_unrecorded_departures / shares.late_first_arrivals)
+            else 1
+        end as abroad_at_start_share,
+        shares.late_first_arrivals_all,
+        shares.comparable_first_emigrations,
+        shares.expected_unrecorded_emigrations,
+        shares.expected_unrecorded_emigrations / shares.late_first_arrivals_all as emigrated_share,
+        greatest(
+            parameters.observation_start_date,
+            late_arrivals.crossing_date - shares.median_days_abroad
+        ) as assumed_emigration_date
     from late_arrivals
     inner join shares
         on late_arrivals.arrival_year = shares.arrival_year
+    cross join parameters
+    -- a provisional verdict keeps its expected count
     where late_arrivals.is_final
+),
+
+final as (
+    select
+        person_key,
+        crossing_id,
+        crossing_date,
+        arrival_year,
+        is_final_return,
+        late_first_arrivals,
+        comparable_first_trips,
+        lost_per_recorded_departure,
+        expected_unrecorded_departures,
+        abroad_at_start_share,
+        late_first_arrivals_all,
+        comparable_first_emigrations,
+        expected_unrecorded_emigrations,
+        -- the emigrants are among those who came from abroad
+        least(emigrated_share, abroad_at_start_share) as emigrated_in_period_share,
+        assumed_emigration_date
+    from weighed
 )
 
 select * from final

@@ -96,9 +96,11 @@ late_first_arrival_counts as (
     -- citizens first seen arriving late, counted as returns with a share
     -- (doc late_first_arrival_share)
     select
-        count(*) as late_first_arrivals_final,
+        count(*) filter (where late_first_arrivals.is_final_return) as late_first_arrivals_final,
         cast(round(coalesce(sum(1 - late_first_arrivals.abroad_at_start_share), 0)) as bigint)
-            as late_first_arrivals_estimated_lost_departure
+            as late_first_arrivals_estimated_lost_departure,
+        cast(round(coalesce(sum(late_first_arrivals.emigrated_in_period_share), 0)) as bigint)
+            as late_first_arrivals_estimated_lost_emigration
     from {{ ref('int_late_first_arrivals') }} as late_first_arrivals
 ),
 
@@ -221,6 +223,11 @@ descriptions as (
             'late_first_arrivals_estimated_lost_departure',
             'start',
             'of those, the expected number in the country all along, first departure unrecorded (rounded)'
+        ),
+        (
+            'late_first_arrivals_estimated_lost_emigration',
+            'start',
+            'of all those first seen arriving late (visits too), the expected number who emigrated unrecorded'
         ),
         ('typical_resident_trip_days', 'typical', 'median observed trip abroad of residents, all groups'),
         ('typical_visitor_stay_days', 'typical', 'median observed stay of visitors, all groups')

@@ -9,6 +9,9 @@
 -- crossing is a late arrival (int_late_first_arrivals) may have been in the
 -- country all along, first departure unrecorded: before that arrival they
 -- count as resident with that chance, after it as returned with the other.
+-- Or they emigrated in the period, that departure unrecorded: from the
+-- assumed emigration date they count as abroad having emigrated with that
+-- chance (and as resident before it).
 --
 -- Built after int_flow_events, never beside it: at national scale each
 -- fills the memory cap, and side by side they spilled and took 2.7 times
@@ -165,7 +168,17 @@ before_late_first_arrival as (
     select
         reference_dates.reference_date,
         late_first_arrivals.person_key,
-        1 - late_first_arrivals.abroad_at_start_share as resident_weight
+        1 - late_first_arrivals.abroad_at_start_share
+        + case
+            when reference_dates.reference_date < late_first_arrivals.assumed_emigration_date
+                then coalesce(late_first_arrivals.emigrated_in_period_share, 0)
+            else 0
+        end as resident_weight,
+        case
+            when reference_dates.reference_date >= late_first_arrivals.assumed_emigration_date
+                then coalesce(late_first_arrivals.emigrated_in_period_share, 0)
+            else 0
+        end as emigrated_abroad_weight
     from late_first_arrivals
     inner join persons
         on late_first_arrivals.person_key = persons.person_key
@@ -173,7 +186,7 @@ before_late_first_arrival as (
     inner join reference_dates
         on late_first_arrivals.crossing_date > reference_dates.reference_date
     where
-        late_first_arrivals.abroad_at_start_share < 1
+        (late_first_arrivals.abroad_at_start_share < 1 or late_first_arrivals.emigrated_in_period_share > 0)
         -- no one is a usual resident before birth
         and (persons.birth_date is null or persons.birth_date <= reference_dates.reference_date)
 ),
@@ -199,6 +212,15 @@ candidates as (
         reference_date,
         person_key
     from before_late_first_arrival
+    union
+    -- after the arrival, abroad again having (perhaps) emigrated
+    select
+        reference_dates.reference_date,
+        late_first_arrivals.person_key
+    from late_first_arrivals
+    inner join reference_dates
+        on late_first_arrivals.crossing_date <= reference_dates.reference_date
+    where late_first_arrivals.emigrated_in_period_share > 0
 ),
 
 joined as (
@@ -223,6 +245,15 @@ joined as (
         coalesce(final_citizen_migrations.has_returned, false) as has_returned_final,
         coalesce(provisional_states.may_have_emigrated, false) as may_have_emigrated,
         coalesce(provisional_states.may_have_returned, false) as may_have_returned,
+        -- emigrated in the period, the departure unrecorded (see the header)
+        case
+            when before_late_first_arrival.person_key is not null
+                then before_late_first_arrival.emigrated_abroad_weight
+            when late_first_arrivals.person_key is not null
+                then coalesce(late_first_arrivals.emigrated_in_period_share, 0)
+            else 0
+        end as unrecorded_emigration_share,
+        before_late_first_arrival.person_key is not null as is_before_late_first_arrival,
         -- the late first arrival is the only return so far: it counts with
         -- the chance it was one (before it, no return yet)
         case
@@ -263,13 +294,15 @@ weighted as (
     -- follow an immigration); resident having returned = resident, minus
     -- the share resident without a return (resident before the chain, no
     -- final return, no emigration in the chain). Where nothing is
-    -- provisional these are the 1/0 flags times the 1/0 status.
+    -- provisional these are the 1/0 flags times the 1/0 status. An
+    -- unrecorded emigration before a late first arrival adds its share:
+    -- whole before the arrival, times the share not resident after it.
     select
         reference_date,
         person_key,
         is_provisional,
         resident_weight,
-        has_emigrated_final or may_have_emigrated as has_emigrated,
+        has_emigrated_final or may_have_emigrated or unrecorded_emigration_share > 0 as has_emigrated,
         has_returned_final or may_have_returned as has_returned,
         greatest(
             1
@@ -279,7 +312,12 @@ weighted as (
                 else 0
             end,
             0
-        ) as emigrated_abroad_weight,
+        )
+        + case
+            when has_emigrated_final or may_have_emigrated then 0
+            when is_before_late_first_arrival then unrecorded_emigration_share
+            else unrecorded_emigration_share * (1 - resident_weight)
+        end as emigrated_abroad_weight,
         return_share * greatest(
             resident_weight
             - case
