@@ -86,51 +86,30 @@ late_arrivals as (
         )
 ),
 
-comparable_trips as (
-    -- citizens in the country at the start whose first trip ended as late:
-    -- had its departure been lost, they would be among the late arrivals
-    select (first_crossings.next_crossing_date - parameters.observation_start_date) // 365 as arrival_year
-    from first_crossings
-    cross join parameters
-    where
-        first_crossings.is_citizen
-        and first_crossings.direction = 'DEP'
-        and not first_crossings.is_migration
-        and first_crossings.next_direction = 'ARR'
-        and first_crossings.next_crossing_date - parameters.observation_start_date >= {{ threshold_days }}
-),
-
-comparable_emigrations as (
+comparable_first_departures as (
     -- citizens in the country at the start whose recorded first crossing is
-    -- an emigration, back as late: had that departure been lost, they
-    -- would be among the late arrivals too, having emigrated in the period
+    -- a departure, back as late: had that departure been lost, they would
+    -- be among the late arrivals, having made a trip or emigrated
     select
         (first_crossings.next_crossing_date - parameters.observation_start_date) // 365 as arrival_year,
+        first_crossings.is_migration as is_emigration,
         first_crossings.next_crossing_date - first_crossings.crossing_date as days_abroad
     from first_crossings
     cross join parameters
     where
         first_crossings.is_citizen
         and first_crossings.direction = 'DEP'
-        and first_crossings.is_migration
         and first_crossings.next_direction = 'ARR'
         and first_crossings.next_crossing_date - parameters.observation_start_date >= {{ threshold_days }}
 ),
 
-comparable_trip_counts as (
+comparable_counts as (
     select
         arrival_year,
-        count(*) as comparable_first_trips
-    from comparable_trips
-    group by arrival_year
-),
-
-comparable_emigration_counts as (
-    select
-        arrival_year,
-        count(*) as comparable_first_emigrations,
-        median(days_abroad)::integer as median_days_abroad
-    from comparable_emigrations
+        count(*) filter (where not is_emigration) as comparable_first_trips,
+        count(*) filter (where is_emigration) as comparable_first_emigrations,
+        median(days_abroad) filter (where is_emigration)::integer as median_days_abroad
+    from comparable_first_departures
     group by arrival_year
 ),
 
@@ -147,21 +126,19 @@ shares as (
     select
         arrival_years.arrival_year,
         arrival_years.late_first_arrivals,
-        coalesce(comparable_trip_counts.comparable_first_trips, 0) as comparable_first_trips,
+        coalesce(comparable_counts.comparable_first_trips, 0) as comparable_first_trips,
         lost_departures.lost_per_recorded_departure,
-        coalesce(comparable_trip_counts.comparable_first_trips, 0)
+        coalesce(comparable_counts.comparable_first_trips, 0)
         * coalesce(lost_departures.lost_per_recorded_departure, 0) as expected_unrecorded_departures,
         arrival_years.late_first_arrivals_all,
-        coalesce(comparable_emigration_counts.comparable_first_emigrations, 0)
+        coalesce(comparable_counts.comparable_first_emigrations, 0)
             as comparable_first_emigrations,
-        coalesce(comparable_emigration_counts.comparable_first_emigrations, 0)
+        coalesce(comparable_counts.comparable_first_emigrations, 0)
         * coalesce(lost_departures.lost_per_recorded_departure, 0) as expected_unrecorded_emigrations,
-        coalesce(comparable_emigration_counts.median_days_abroad, {{ threshold_days }}) as median_days_abroad
+        coalesce(comparable_counts.median_days_abroad, {{ threshold_days }}) as median_days_abroad
     from arrival_years
-    left join comparable_trip_counts
-        on arrival_years.arrival_year = comparable_trip_counts.arrival_year
-    left join comparable_emigration_counts
-        on arrival_years.arrival_year = comparable_emigration_counts.arrival_year
+    left join comparable_counts
+        on arrival_years.arrival_year = comparable_counts.arrival_year
     cross join lost_departures
 ),
 
