@@ -93,8 +93,8 @@ repair_outcomes as (
 ),
 
 late_first_arrival_counts as (
-    -- citizens first seen arriving late, counted as returns with a share
-    -- (doc late_first_arrival_share)
+    -- citizens first seen arriving late, and the lost first departures and
+    -- emigrations estimated among them (doc late_first_arrival_share)
     select
         count(*) filter (where late_first_arrivals.is_final_return) as late_first_arrivals_final,
         cast(round(coalesce(sum(1 - late_first_arrivals.abroad_at_start_share), 0)) as bigint)
