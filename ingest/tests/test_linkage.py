@@ -84,7 +84,15 @@ def test_committed_model_is_complete():
     assert saved["link_type"] == "dedupe_only"
     assert saved["blocking_rules_to_generate_predictions"]
     names = [c["output_column_name"] for c in saved["comparisons"]]
-    assert names == ["name", "birth_date", "sex", "citizenship", "document_period"]
+    assert names == [
+        "name",
+        "birth_date",
+        "sex",
+        "citizenship",
+        "document_period",
+        "visa_type",
+        "national_id",
+    ]
     for comparison in saved["comparisons"]:
         for level in comparison["comparison_levels"]:
             if not level.get("is_null_level"):
@@ -95,7 +103,9 @@ def test_committed_model_is_complete():
 def test_renewal_inside_the_country_and_naturalisation_are_scored(tmp_path, monkeypatch):
     """A document changed inside the country (the old one's last crossing an
     arrival, the new one's first a departure) weighs for a link; a naturalised
-    citizen's foreign documents are compared under the previous nationality."""
+    citizen's foreign documents are compared under the previous nationality;
+    the same rare visa type weighs for a link, the common one hardly; two
+    different national IDs weigh against it."""
     import pyarrow as pa
 
     day = pd.Timestamp
@@ -107,7 +117,28 @@ def test_renewal_inside_the_country_and_naturalisation_are_scored(tmp_path, monk
         (4, "RAJESH PATEL", "1991-02-17", "MDV", "IND", "2025-05-07", "2025-05-19", "DEP", "ARR"),
         (5, "LUCA ROSSI", "1987-01-14", "ITA", None, "2019-09-05", "2019-09-12", "ARR", "DEP"),
         (6, "LUCA ROSSI", "1987-01-14", "ITA", None, "2023-01-20", "2023-02-09", "ARR", "DEP"),
+        (7, "JAN KOWALSKI", "1980-03-01", "POL", None, "2019-01-05", "2021-06-01", "ARR", "DEP"),
+        (8, "JAN KOWALSKI", "1980-03-01", "POL", None, "2021-09-05", "2024-12-01", "ARR", "DEP"),
+        (9, "AHMED ALI", "1990-05-05", "MDV", None, "2019-03-01", "2020-01-01", "DEP", "DEP"),
+        (10, "AHMED ALI", "1990-05-05", "MDV", None, "2020-03-01", "2024-01-01", "ARR", "ARR"),
     ]
+    # tourists, so that the visa types have their usual frequencies
+    rows += [
+        (
+            n,
+            f"PERSON {chr(54 + n)}",
+            "1970-01-01",
+            "FRA",
+            None,
+            "2020-01-01",
+            "2020-01-09",
+            "ARR",
+            "DEP",
+        )
+        for n in range(11, 31)
+    ]
+    visa_types = {3: "WORK", 4: "CITIZEN", 7: "CREW", 8: "CREW", 9: "CITIZEN", 10: "CITIZEN"}
+    national_ids = {4: "N|A100001", 9: "N|A200001", 10: "N|A200002"}
     profiles = pa.table(
         {
             "cluster_id": [r[0] for r in rows],
@@ -123,17 +154,27 @@ def test_renewal_inside_the_country_and_naturalisation_are_scored(tmp_path, monk
             "first_crossing_direction": [r[7] for r in rows],
             "last_crossing_direction": [r[8] for r in rows],
             "previous_citizenship_iso3": [r[4] for r in rows],
+            "visa_type": [visa_types.get(r[0], "TOURIST") for r in rows],
+            "national_id_node": [national_ids.get(r[0]) for r in rows],
         }
     )
     assert model.with_previous_nationalities(profiles).num_rows == len(rows) + 1
     monkeypatch.setenv("MIGSTAT_LINKAGE_ON_DISK", "0")  # in memory, then on disk below
     pairs = model.predict(profiles).to_pandas().set_index(["cluster_id_l", "cluster_id_r"])
-    assert set(pairs.index) == {(1, 2), (3, 4), (5, 6)}
+    assert {(1, 2), (3, 4), (5, 6), (7, 8)} <= set(pairs.index)
     continued, plain = pairs.loc[(1, 2)], pairs.loc[(5, 6)]
     assert continued["weight_document_period"] > 6
     assert abs(plain["weight_document_period"]) < 0.5
     # the citizen's earlier documents agree on the previous nationality
     assert pairs.loc[(3, 4), "weight_citizenship"] > 0
+    # two crew members' documents: strong evidence; two tourists': hardly any
+    assert pairs.loc[(7, 8), "weight_visa_type"] > 3
+    assert abs(plain["weight_visa_type"]) < 0.5
+    # two citizens with different national ids: far below the threshold
+    citizens = pairs.loc[(9, 10)]
+    assert citizens["weight_national_id"] < -11
+    assert citizens["match_weight"] < model.DEFAULT_THRESHOLD
+    assert citizens["match_weight"] - citizens["weight_national_id"] > model.DEFAULT_THRESHOLD
 
     # the same scores from a scratch database file (the default), removed after
     scratch = tmp_path / "spill"

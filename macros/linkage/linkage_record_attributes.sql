@@ -49,3 +49,29 @@
 {% macro linkage_full_name(given_names, surname) -%}
     nullif(concat_ws(' ', {{ given_names }}, {{ surname }}), '')
 {%- endmacro %}
+
+{#- A crossing's visa type with its moment, as one orderable integer:
+    microseconds since 1970 times 16, plus the visa type's position in the
+    closed list of extracts.md (0 for anything else). max() of it gives the
+    visa type of the last crossing in one cheap aggregate, as
+    linkage_crossing_moment does for the direction. -#}
+{% macro linkage_visa_types() -%}
+    {{ return([
+        'TOURIST', 'WORK', 'BUSINESS', 'DEPENDENT', 'STUDENT', 'RESIDENT',
+        'MARRIAGE', 'DIPLOMATIC', 'CREW', 'TRANSIT', 'CITIZEN', 'OTHER'
+    ]) }}
+{%- endmacro %}
+
+{% macro linkage_visa_moment(time_column, visa_column) -%}
+    epoch_us({{ time_column }}) * 16
+    + case {{ visa_column }}
+        {%- for visa_type in linkage_visa_types() %} when '{{ visa_type }}' then {{ loop.index }}{% endfor %}
+        else 0
+    end
+{%- endmacro %}
+
+{% macro linkage_moment_visa_type(moment) -%}
+    case {{ moment }} % 16
+        {%- for visa_type in linkage_visa_types() %} when {{ loop.index }} then '{{ visa_type }}'{% endfor %}
+    end
+{%- endmacro %}

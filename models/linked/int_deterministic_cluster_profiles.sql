@@ -4,9 +4,11 @@
 -- then the work permits, then the most frequent value on the crossings
 -- (a date of birth: the most precise first), the period in which the
 -- cluster's documents were used at the border (first and last crossing,
--- and which way each went), and, for a naturalised citizen, the
--- nationality held before naturalisation (the register's birth country).
--- Restricted: names and dates of birth.
+-- and which way each went), the visa type of its last crossing, its
+-- national id (node) if it holds one, and, for a
+-- naturalised citizen, the nationality held before naturalisation (the
+-- register's birth country). Restricted: names, dates of birth and
+-- national ids.
 --
 -- The records are first tallied per cluster, source, document and
 -- combination of attributes (int_deterministic_cluster_tallies), and every
@@ -18,6 +20,21 @@ with
 
 all_tallies as (
     select * from {{ ref('int_deterministic_cluster_tallies') }}
+),
+
+clusters as (
+    select * from {{ ref('int_deterministic_clusters') }}
+),
+
+-- records that share a national id are one cluster: at most one per
+-- cluster, unless a record links two (the smallest is kept)
+national_ids as (
+    select
+        clusters.cluster_id,
+        min(clusters.node) as national_id_node
+    from clusters
+    where starts_with(clusters.node, 'N|')
+    group by clusters.cluster_id
 ),
 
 tally_rows as (
@@ -59,7 +76,8 @@ sizes as (
             as first_crossing_direction,
         arg_max(tallies.last_crossing_direction, tallies.last_crossing_time)
             as last_crossing_direction,
-        min(tallies.previous_citizenship_iso3) as previous_citizenship_iso3
+        min(tallies.previous_citizenship_iso3) as previous_citizenship_iso3,
+        arg_max(tallies.last_visa_type, tallies.last_crossing_time) as visa_type
     from tallies
     group by tallies.cluster_id
 ),
@@ -161,7 +179,8 @@ chosen_profiles as (
         cast(sizes.last_crossing_time as date) as last_crossing_date,
         sizes.first_crossing_direction,
         sizes.last_crossing_direction,
-        sizes.previous_citizenship_iso3
+        sizes.previous_citizenship_iso3,
+        sizes.visa_type
     from sizes
     left join cluster_documents
         on sizes.cluster_id = cluster_documents.cluster_id
@@ -197,14 +216,24 @@ single_profiles as (
         cast(single_tallies.last_crossing_time as date) as last_crossing_date,
         single_tallies.first_crossing_direction,
         single_tallies.last_crossing_direction,
-        single_tallies.previous_citizenship_iso3
+        single_tallies.previous_citizenship_iso3,
+        single_tallies.last_visa_type as visa_type
     from single_tallies
 ),
 
-final as (
+profiles as (
     select * from chosen_profiles
     union all
     select * from single_profiles
+),
+
+final as (
+    select
+        profiles.*,
+        national_ids.national_id_node
+    from profiles
+    left join national_ids
+        on profiles.cluster_id = national_ids.cluster_id
 )
 
 select * from final

@@ -37,7 +37,10 @@ tallied as (
         min({{ linkage_crossing_moment('records.record_time', 'records.record_direction') }})
             as first_crossing_moment,
         max({{ linkage_crossing_moment('records.record_time', 'records.record_direction') }})
-            as last_crossing_moment
+            as last_crossing_moment,
+        -- the visa type of the last crossing, the same way
+        max({{ linkage_visa_moment('records.record_time', 'records.record_visa_type') }})
+            as last_visa_moment
     from records
     inner join clusters
         on records.primary_node = clusters.node
@@ -62,7 +65,8 @@ final as (
         {{ linkage_moment_time('tallied.first_crossing_moment') }} as first_crossing_time,
         {{ linkage_moment_direction('tallied.first_crossing_moment') }} as first_crossing_direction,
         {{ linkage_moment_time('tallied.last_crossing_moment') }} as last_crossing_time,
-        {{ linkage_moment_direction('tallied.last_crossing_moment') }} as last_crossing_direction
+        {{ linkage_moment_direction('tallied.last_crossing_moment') }} as last_crossing_direction,
+        {{ linkage_moment_visa_type('tallied.last_visa_moment') }} as last_visa_type
     from tallied
 )
 

@@ -10,7 +10,8 @@
 -- nationality is not trusted (a mistyped number must not merge two
 -- persons); the record keeps its other nodes. `record_time` (the
 -- crossing time) dates the use of a document,
--- `record_direction` says which way it crossed, and a naturalised
+-- `record_direction` says which way it crossed (`record_visa_type`
+-- under which visa), and a naturalised
 -- citizen's register entry carries the birth country as the nationality
 -- held before naturalisation (doc: linkage_probabilistic_model).
 with
@@ -71,6 +72,7 @@ crossing_records as (
         crossings.citizenship_iso3,
         crossings.crossing_time as record_time,
         crossings.direction as record_direction,
+        crossings.visa_type as record_visa_type,
         cast(null as varchar) as previous_citizenship_iso3,
         3 as attribute_priority
     from crossings
@@ -107,6 +109,7 @@ permit_records as (
         permit_names.citizenship_iso3,
         cast(null as timestamp) as record_time,
         cast(null as varchar) as record_direction,
+        cast(null as varchar) as record_visa_type,
         cast(null as varchar) as previous_citizenship_iso3,
         2 as attribute_priority
     from permit_names
@@ -136,6 +139,7 @@ citizen_records as (
         citizen_names.citizenship_iso3,
         cast(null as timestamp) as record_time,
         cast(null as varchar) as record_direction,
+        cast(null as varchar) as record_visa_type,
         -- the nationality a naturalised citizen travelled under before:
         -- taken to be that of the country of birth
         case
@@ -167,6 +171,7 @@ passport_records as (
         '{{ var("reporting_country") }}' as citizenship_iso3,
         cast(null as timestamp) as record_time,
         cast(null as varchar) as record_direction,
+        cast(null as varchar) as record_visa_type,
         cast(null as varchar) as previous_citizenship_iso3,
         4 as attribute_priority
     from passports
@@ -212,9 +217,11 @@ final as (
         unioned.previous_citizenship_iso3,
         unioned.attribute_priority,
 
-        -- when and which way the record's document was used (crossings only)
+        -- when and which way the record's document was used, and under
+        -- which visa (crossings only)
         unioned.record_time,
-        unioned.record_direction
+        unioned.record_direction,
+        unioned.record_visa_type
     from unioned
 )
 

@@ -2,7 +2,7 @@
 
 Scores every pair of deterministic clusters that the blocking rules
 bring together, with the committed model
-(linkage_model/person_model_v3.json; doc: linkage_probabilistic_model),
+(linkage_model/person_model_v4.json; doc: linkage_probabilistic_model),
 with its prior rescaled to the number of profiles scored,
 and keeps every pair with a match weight of at least 0 for the quality
 report. `is_link` marks the pairs at or above the threshold (dbt config
@@ -26,7 +26,7 @@ def model(dbt, session):
         select cluster_id, surname_std, given_names_std, full_name_std, birth_date,
             birth_date_precision, sex, citizenship_iso3, first_crossing_date,
             last_crossing_date, first_crossing_direction, last_crossing_direction,
-            previous_citizenship_iso3
+            visa_type, national_id_node, previous_citizenship_iso3
         from profiles
         where full_name_std is not null and birth_date is not null
         """,

@@ -42,10 +42,15 @@ final as (
         right_profile.citizenship_iso3 as citizenship_r,
         left_profile.record_count as record_count_l,
         right_profile.record_count as record_count_r,
+        left_profile.visa_type as visa_type_l,
+        right_profile.visa_type as visa_type_r,
         round(borderline.weight_name, 2) as weight_name,
         round(borderline.weight_birth_date, 2) as weight_birth_date,
         round(borderline.weight_sex, 2) as weight_sex,
         round(borderline.weight_citizenship, 2) as weight_citizenship,
+        round(borderline.weight_document_period, 2) as weight_document_period,
+        round(borderline.weight_visa_type, 2) as weight_visa_type,
+        round(borderline.weight_national_id, 2) as weight_national_id,
         cast(null as varchar) as reviewer_decision
     from borderline
     inner join profiles as left_profile

@@ -26,7 +26,8 @@ def _profiles(warehouse: Path):
             """
             select cluster_id, surname_std, given_names_std, full_name_std, birth_date,
                 birth_date_precision, sex, citizenship_iso3, first_crossing_date,
-                last_crossing_date, first_crossing_direction, last_crossing_direction
+                last_crossing_date, first_crossing_direction, last_crossing_direction,
+                visa_type, national_id_node
             from linked.int_deterministic_cluster_profiles
             where full_name_std is not null and birth_date is not null
             """
@@ -59,7 +60,9 @@ with nodes as (
         arg_min(records.record_direction, (records.record_time, records.record_id))
             filter (where records.record_time is not null) as first_crossing_direction,
         arg_max(records.record_direction, (records.record_time, records.record_id))
-            filter (where records.record_time is not null) as last_crossing_direction
+            filter (where records.record_time is not null) as last_crossing_direction,
+        arg_max(records.record_visa_type, records.record_time) as visa_type,
+        min(records.national_id_node) as national_id_node
     from linked.int_linkage_records as records
     inner join linked.int_deterministic_clusters as clusters
         on records.primary_node = clusters.node

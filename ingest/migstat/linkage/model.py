@@ -10,7 +10,7 @@ document number with the same person details.
 ``prepare`` derives the comparison columns, ``settings`` declares the
 comparisons and blocking rules, ``train`` estimates the parameters and
 ``predict`` scores the blocked pairs with the committed model
-(``linkage_model/person_model_v3.json``).
+(``linkage_model/person_model_v4.json``).
 
 The prior is stored with the number of cluster profiles it was estimated
 on (``migstat.training_profiles`` in the JSON) and rescaled to the size of
@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-MODEL_VERSION = "v3"
+MODEL_VERSION = "v4"
 MODEL_FILE = f"person_model_{MODEL_VERSION}.json"
 # the documented threshold (match weight, log2 of the Bayes factor); see
 # models/linked/_linked__docs.md, doc block linkage_probabilistic_model
@@ -53,6 +53,8 @@ PROFILE_COLUMNS = (
     "last_crossing_date",
     "first_crossing_direction",
     "last_crossing_direction",
+    "visa_type",
+    "national_id_node",
 )
 # optional profile column: the nationality a naturalised citizen held before
 # (see ``with_previous_nationalities``)
@@ -124,7 +126,9 @@ PREPARE_STEPS = (
         year(p.birth_date) as birth_year,
         strftime(p.birth_date, '%Y-%m') as birth_month,
         nullif(p.sex, '_U') as sex,
-        nullif(p.citizenship_iso3, '_U') as citizenship
+        nullif(p.citizenship_iso3, '_U') as citizenship,
+        p.visa_type,
+        p.national_id_node as national_id
     from profile_names as p
     left join name_skeletons on p.cluster_id = name_skeletons.cluster_id
     left join skeletons as surnames on p.surname_std = surnames.string
@@ -263,6 +267,47 @@ def _levels_period() -> list[dict]:
     ]
 
 
+def _levels_visa_type() -> list[dict]:
+    # the same visa type is strong evidence where the visa is rare (crew,
+    # residents, students), hardly any where nearly everyone shares it
+    # (tourists): a term-frequency adjustment, as for names
+    return [
+        {
+            "sql_condition": '"visa_type_l" is null or "visa_type_r" is null',
+            "label_for_charts": "a cluster never used at the border",
+            "is_null_level": True,
+        },
+        {
+            "sql_condition": '"visa_type_l" = "visa_type_r"',
+            "label_for_charts": VISA_SAME_LABEL,
+            "tf_adjustment_column": "visa_type",
+            "tf_adjustment_weight": 1.0,
+        },
+        {"sql_condition": "else", "label_for_charts": VISA_DIFFERENT_LABEL},
+    ]
+
+
+DIFFERENT_NATIONAL_ID_LABEL = "different national ids"
+
+
+def _levels_national_id() -> list[dict]:
+    # records sharing a national id are one deterministic cluster, so two
+    # clusters that both hold one hold different ones: two persons, unless
+    # a number was mistyped
+    return [
+        {
+            "sql_condition": '"national_id_l" is null or "national_id_r" is null',
+            "label_for_charts": "national id missing on one side",
+            "is_null_level": True,
+        },
+        {
+            "sql_condition": '"national_id_l" = "national_id_r"',
+            "label_for_charts": "same national id",
+        },
+        {"sql_condition": "else", "label_for_charts": DIFFERENT_NATIONAL_ID_LABEL},
+    ]
+
+
 # Only pairs that can reach the threshold are scored. With the committed
 # weights a pair needs the same full date of birth (or the same year and
 # month where one side lacks the day), nationality and sex, and the same
@@ -302,6 +347,8 @@ def settings() -> dict:
             cl.CustomComparison(
                 _levels_period(), "document_period", "when the documents were used"
             ),
+            cl.CustomComparison(_levels_visa_type(), "visa_type", "visa type at the border"),
+            cl.CustomComparison(_levels_national_id(), "national_id", "national id"),
         ],
         "retain_intermediate_calculation_columns": False,
         "retain_matching_columns": False,
@@ -449,8 +496,20 @@ def train(
         where l.first_used is not null and r.first_used is not null
         """
     ).fetchone()[0]
-    _fill_unobserved_m(model, {INTERLEAVED_LABEL: dated_pairs})
+    # nor held two different national ids
+    national_id_pairs = con.sql(
+        """
+        select count(*) from prepared_labelled as l
+        inner join prepared_labelled as r
+            on l.cluster_label = r.cluster_label and l.unique_id < r.unique_id
+        where l.national_id is not null and r.national_id is not null
+        """
+    ).fetchone()[0]
+    _fill_unobserved_m(
+        model, {INTERLEAVED_LABEL: dated_pairs, DIFFERENT_NATIONAL_ID_LABEL: national_id_pairs}
+    )
     _neutral_sequential_use(model)
+    _neutral_visa_disagreement(model)
     model[METADATA_KEY] = {"training_profiles": int(rows)}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(model, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -484,6 +543,32 @@ def _neutral_sequential_use(model: dict) -> None:
         levels[CONTINUED_LABEL]["m_probability"] = max(
             1.0 - interleaved - sequential["m_probability"], UNOBSERVED_M
         )
+
+
+VISA_SAME_LABEL = "same visa type"
+VISA_DIFFERENT_LABEL = "different visa types"
+
+
+def _neutral_visa_disagreement(model: dict) -> None:
+    """Calibrate the m of the ``visa_type`` comparison.
+
+    The known matches are residents (a citizen's passports, a worker's),
+    who keep their visa type: among them a different visa type is never
+    seen, which would make it a near-certain non-match. The matches
+    probabilistic linkage has to find are mostly visitors, who may come
+    back under another visa (a tourist on business). A different visa type
+    is therefore kept neutral (m = u) and the same visa type gets the rest
+    of the mass; its term-frequency adjustment then turns it into strong
+    evidence for a rare visa (crew, student) and hardly any for the common
+    one (tourist).
+    """
+    for comparison in model["comparisons"]:
+        levels = {lv.get("label_for_charts"): lv for lv in comparison["comparison_levels"]}
+        if VISA_SAME_LABEL not in levels or VISA_DIFFERENT_LABEL not in levels:
+            continue
+        different = levels[VISA_DIFFERENT_LABEL]
+        different["m_probability"] = different["u_probability"]
+        levels[VISA_SAME_LABEL]["m_probability"] = 1.0 - different["m_probability"]
 
 
 # Levels no labelled or random pair reached (documented in
@@ -552,6 +637,8 @@ PAIR_COLUMNS = (
     "weight_sex",
     "weight_citizenship",
     "weight_document_period",
+    "weight_visa_type",
+    "weight_national_id",
     "match_weight_prior",
 )
 
@@ -598,6 +685,8 @@ def predict(
                 mw_sex as weight_sex,
                 mw_citizenship as weight_citizenship,
                 mw_document_period as weight_document_period,
+                coalesce(mw_visa_type, 0) + coalesce(mw_tf_adj_visa_type, 0) as weight_visa_type,
+                mw_national_id as weight_national_id,
                 cast({prior_weight} as double) as match_weight_prior
             from {predictions.physical_name}
             where unique_id_l > 0 or unique_id_r > 0
@@ -665,6 +754,8 @@ def empty_pairs() -> pa.Table:
             "weight_sex": pa.array([], pa.float64()),
             "weight_citizenship": pa.array([], pa.float64()),
             "weight_document_period": pa.array([], pa.float64()),
+            "weight_visa_type": pa.array([], pa.float64()),
+            "weight_national_id": pa.array([], pa.float64()),
             "match_weight_prior": pa.array([], pa.float64()),
         }
     )
