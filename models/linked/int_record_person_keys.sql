@@ -3,12 +3,8 @@
 -- identifiers hashed).
 with
 
-records as (
-    select * from {{ ref('int_linkage_records') }}
-),
-
-clusters as (
-    select * from {{ ref('int_deterministic_clusters') }}
+record_clusters as (
+    select * from {{ ref('int_record_cluster_ids') }}
 ),
 
 persons as (
@@ -17,16 +13,14 @@ persons as (
 
 final as (
     select
-        records.source_system,
-        records.source_record_id,
-        clusters.cluster_id,
+        record_clusters.source_system,
+        record_clusters.source_record_id,
+        record_clusters.cluster_id,
         persons.person_id,
         persons.person_key
-    from records
-    inner join clusters
-        on records.primary_node = clusters.node
+    from record_clusters
     inner join persons
-        on clusters.cluster_id = persons.cluster_id
+        on record_clusters.cluster_id = persons.cluster_id
 )
 
 select * from final

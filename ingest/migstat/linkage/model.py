@@ -72,49 +72,57 @@ create or replace macro _skeleton(w) as
     _collapse(left(w, 1) || regexp_replace(substr(w, 2), '[AEIOUYHW]', '', 'g'));
 """
 
-# the skeleton is computed once per distinct word, surname and first given
-# name (a few thousand strings), not once per profile
-# The comparison columns, in steps that each write a table: at national
-# scale (11 million profiles) one statement holding the split names for
-# several readers ran out of memory at 4 GB.
+# The name columns are derived once per distinct name, not per profile:
+# names repeat (in the national-scale sample, 11 million cluster profiles
+# carry 17,660 distinct full names), and splitting, sorting and
+# skeletonising them per profile cost most of the preparation.
+# The skeleton is computed once per distinct word, surname and first given
+# name. ``profiles`` is the delivery as a view on the Arrow table; only
+# ``prepared`` is written.
 PREPARE_STEPS = (
     """
-    create or replace table profile_names as
-    select
-        *,
-        string_split(full_name_std, ' ') as name_words,
-        split_part(given_names_std, ' ', 1) as given_first
-    from profiles
+    create or replace table full_names as
+    select full_name_std, string_split(full_name_std, ' ') as name_words
+    from (select distinct full_name_std from profiles where full_name_std is not null)
     """,
     """
     create or replace table skeletons as
     with strings as (
-        select distinct unnest(name_words) as string from profile_names
+        select distinct unnest(name_words) as string from full_names
         union
-        select surname_std from profile_names
+        select surname_std from profiles
         union
-        select given_first from profile_names
+        select split_part(given_names_std, ' ', 1) from profiles
     )
     select string, _skeleton(string) as skeleton from strings where string is not null
     """,
     """
-    create or replace table name_skeletons as
+    create or replace table name_keys as
+    with words as (
+        select full_name_std, unnest(name_words) as word from full_names
+    ),
+    name_skeletons as (
+        select
+            words.full_name_std,
+            array_to_string(list_sort(list(skeletons.skeleton)), ' ') as name_skeleton
+        from words
+        inner join skeletons on words.word = skeletons.string
+        group by words.full_name_std
+    )
     select
-        words.cluster_id,
-        -- a sorted list, not an ordered string_agg: ordered aggregates keep
-        -- every group in memory
-        array_to_string(list_sort(list(skeletons.skeleton)), ' ') as name_skeleton
-    from (select cluster_id, unnest(name_words) as word from profile_names) as words
-    inner join skeletons on words.word = skeletons.string
-    group by words.cluster_id
+        full_names.full_name_std,
+        array_to_string(list_sort(full_names.name_words), ' ') as name_sorted,
+        name_skeletons.name_skeleton
+    from full_names
+    left join name_skeletons on full_names.full_name_std = name_skeletons.full_name_std
     """,
     """
     create or replace table prepared as
     select
         cast(p.cluster_id as bigint) as unique_id,
         p.full_name_std,
-        array_to_string(list_sort(p.name_words), ' ') as name_sorted,
-        name_skeletons.name_skeleton,
+        name_keys.name_sorted,
+        name_keys.name_skeleton,
         surnames.skeleton as surname_skeleton,
         givens.skeleton as given_skeleton,
         p.birth_date,
@@ -129,13 +137,13 @@ PREPARE_STEPS = (
         nullif(p.citizenship_iso3, '_U') as citizenship,
         p.visa_type,
         p.national_id_node as national_id
-    from profile_names as p
-    left join name_skeletons on p.cluster_id = name_skeletons.cluster_id
+    from profiles as p
+    left join name_keys on p.full_name_std = name_keys.full_name_std
     left join skeletons as surnames on p.surname_std = surnames.string
-    left join skeletons as givens on p.given_first = givens.string
+    left join skeletons as givens on split_part(p.given_names_std, ' ', 1) = givens.string
     """,
-    "drop table profile_names",
-    "drop table name_skeletons",
+    "drop table full_names",
+    "drop table name_keys",
     "drop table skeletons",
 )
 
@@ -408,10 +416,13 @@ def _close(con: duckdb.DuckDBPyConnection) -> None:
 
 def _prepared(con: duckdb.DuckDBPyConnection, profiles: pa.Table) -> None:
     con.register("profiles_arrow", profiles)
-    con.execute("create or replace table profiles as select * from profiles_arrow")
-    con.unregister("profiles_arrow")
-    for step in PREPARE_STEPS:
-        con.execute(step)
+    try:
+        con.execute("create or replace temp view profiles as select * from profiles_arrow")
+        for step in PREPARE_STEPS:
+            con.execute(step)
+    finally:
+        con.execute("drop view if exists profiles")
+        con.unregister("profiles_arrow")
 
 
 def _linker(con: duckdb.DuckDBPyConnection, settings_or_path, table: str = "prepared"):
