@@ -279,41 +279,15 @@ def _levels_visa_type() -> list[dict]:
     # the same visa type is strong evidence where the visa is rare (crew,
     # residents, students), hardly any where nearly everyone shares it
     # (tourists): a term-frequency adjustment, as for names
-    return [
-        {
-            "sql_condition": '"visa_type_l" is null or "visa_type_r" is null',
-            "label_for_charts": "a cluster never used at the border",
-            "is_null_level": True,
-        },
-        {
-            "sql_condition": '"visa_type_l" = "visa_type_r"',
-            "label_for_charts": VISA_SAME_LABEL,
-            "tf_adjustment_column": "visa_type",
-            "tf_adjustment_weight": 1.0,
-        },
-        {"sql_condition": "else", "label_for_charts": VISA_DIFFERENT_LABEL},
-    ]
+    levels = _levels_exact("visa_type", "visa type")
+    levels[1].update({"tf_adjustment_column": "visa_type", "tf_adjustment_weight": 1.0})
+    return levels
 
 
-DIFFERENT_NATIONAL_ID_LABEL = "different national ids"
-
-
-def _levels_national_id() -> list[dict]:
-    # records sharing a national id are one deterministic cluster, so two
-    # clusters that both hold one hold different ones: two persons, unless
-    # a number was mistyped
-    return [
-        {
-            "sql_condition": '"national_id_l" is null or "national_id_r" is null',
-            "label_for_charts": "national id missing on one side",
-            "is_null_level": True,
-        },
-        {
-            "sql_condition": '"national_id_l" = "national_id_r"',
-            "label_for_charts": "same national id",
-        },
-        {"sql_condition": "else", "label_for_charts": DIFFERENT_NATIONAL_ID_LABEL},
-    ]
+# records sharing a national id are one deterministic cluster, so two
+# clusters that both hold one hold different ones: two persons, unless a
+# number was mistyped
+DIFFERENT_NATIONAL_ID_LABEL = "different national id"
 
 
 # Only pairs that can reach the threshold are scored. With the committed
@@ -356,7 +330,9 @@ def settings() -> dict:
                 _levels_period(), "document_period", "when the documents were used"
             ),
             cl.CustomComparison(_levels_visa_type(), "visa_type", "visa type at the border"),
-            cl.CustomComparison(_levels_national_id(), "national_id", "national id"),
+            cl.CustomComparison(
+                _levels_exact("national_id", "national id"), "national_id", "national id"
+            ),
         ],
         "retain_intermediate_calculation_columns": False,
         "retain_matching_columns": False,
@@ -557,7 +533,7 @@ def _neutral_sequential_use(model: dict) -> None:
 
 
 VISA_SAME_LABEL = "same visa type"
-VISA_DIFFERENT_LABEL = "different visa types"
+VISA_DIFFERENT_LABEL = "different visa type"
 
 
 def _neutral_visa_disagreement(model: dict) -> None:
