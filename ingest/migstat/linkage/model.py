@@ -474,24 +474,18 @@ def train(
     labelled.training.estimate_m_from_label_column("cluster_label")
     model = labelled.misc.save_model_to_json()
     # known matches whose both documents were used at the border: none of
-    # them used interleaved periods in the training sample
-    dated_pairs = con.sql(
+    # them used interleaved periods in the training sample; nor did any two
+    # of their documents hold different national ids
+    dated_pairs, national_id_pairs = con.sql(
         """
-        select count(*) from prepared_labelled as l
+        select
+            count(*) filter (where l.first_used is not null and r.first_used is not null),
+            count(*) filter (where l.national_id is not null and r.national_id is not null)
+        from prepared_labelled as l
         inner join prepared_labelled as r
             on l.cluster_label = r.cluster_label and l.unique_id < r.unique_id
-        where l.first_used is not null and r.first_used is not null
         """
-    ).fetchone()[0]
-    # nor held two different national ids
-    national_id_pairs = con.sql(
-        """
-        select count(*) from prepared_labelled as l
-        inner join prepared_labelled as r
-            on l.cluster_label = r.cluster_label and l.unique_id < r.unique_id
-        where l.national_id is not null and r.national_id is not null
-        """
-    ).fetchone()[0]
+    ).fetchone()
     _fill_unobserved_m(
         model, {INTERLEAVED_LABEL: dated_pairs, DIFFERENT_NATIONAL_ID_LABEL: national_id_pairs}
     )
