@@ -5,10 +5,9 @@
 -- (a date of birth: the most precise first), the period in which the
 -- cluster's documents were used at the border (first and last crossing,
 -- and which way each went), the visa type of its last crossing, its
--- national id (node) if it holds one, and, for a
--- naturalised citizen, the nationality held before naturalisation (the
--- register's birth country). Restricted: names, dates of birth and
--- national ids.
+-- national id node if it holds one, and, for a naturalised citizen, the
+-- nationality held before naturalisation (the register's birth country).
+-- Restricted: names, dates of birth and national ids.
 --
 -- The records are first tallied per cluster, source, document and
 -- combination of attributes (int_deterministic_cluster_tallies), and every
