@@ -23,8 +23,8 @@ classification as (
     select * from {{ ref('crossing_classification') }}
 ),
 
-repaired_crossings as (
-    select * from {{ ref('int_crossings_repaired') }}
+unrecorded_departure_rates as (
+    select * from {{ ref('int_unrecorded_departure_rate') }}
 ),
 
 persons as (
@@ -36,13 +36,9 @@ parameters as (
 ),
 
 lost_departures as (
-    -- unrecorded departures of citizens per recorded one: those the repair
-    -- imputed between two arrivals
-    select
-        count(*) filter (where repair_kind = 'missing_departure')::double
-        / nullif(count(*) filter (where direction = 'DEP' and not is_repaired), 0)
-            as lost_per_recorded_departure
-    from repaired_crossings
+    -- one row, null when no citizen crossed
+    select any_value(lost_per_recorded_departure) as lost_per_recorded_departure
+    from unrecorded_departure_rates
     where is_citizen
 ),
 

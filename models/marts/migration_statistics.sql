@@ -14,10 +14,10 @@
 {#- stock: (who, with which weight); the weights are expected values where
     the status rests on provisional crossings (int_stock_person_states) #}
 {%- set stock_indicators = {
-    'RES_POP': ('true', 'resident_weight'),
-    'MIG_STOCK': ('not is_citizen or is_born_abroad', 'resident_weight'),
+    'RES_POP': ('true', 'resident_weight - unrecorded_emigrant_weight'),
+    'MIG_STOCK': ('not is_citizen or is_born_abroad', 'resident_weight - unrecorded_emigrant_weight'),
     'RET_STOCK': ('is_citizen and not is_born_abroad and has_returned', 'returned_resident_weight'),
-    'CIT_ABROAD': ('is_citizen and has_emigrated', 'emigrated_abroad_weight'),
+    'CIT_ABROAD': ('is_citizen and has_emigrated', 'emigrated_abroad_weight + unrecorded_emigrant_weight'),
 } %}
 {%- set flow_indicators = ['IMM', 'EMI', 'NET_MIG', 'TMP_ARR'] %}
 

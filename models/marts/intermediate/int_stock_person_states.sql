@@ -12,6 +12,9 @@
 -- Or they emigrated in the period, that departure unrecorded: from the
 -- assumed emigration date they count as abroad having emigrated with that
 -- chance (and as resident before it).
+-- A citizen abroad by a recorded emigration also stands for the citizens
+-- whose emigration went unrecorded and whom the rule keeps resident
+-- (unrecorded_emigrant_weight, doc unrecorded_emigrations).
 --
 -- Built after int_flow_events, never beside it: at national scale each
 -- fills the memory cap, and side by side they spilled and took 2.7 times
@@ -44,8 +47,21 @@ late_first_arrivals as (
     select * from {{ ref('int_late_first_arrivals') }}
 ),
 
+unrecorded_departure_rates as (
+    select * from {{ ref('int_unrecorded_departure_rate') }}
+),
+
 parameters as (
-    select {{ observation_start_date() }} as observation_start_date
+    select
+        {{ observation_start_date() }} as observation_start_date,
+        coalesce(
+            (
+                select any_value(lost_per_recorded_departure)
+                from unrecorded_departure_rates
+                where is_citizen
+            ),
+            0
+        ) as lost_per_recorded_departure
 ),
 
 resident_by_periods as (
@@ -164,6 +180,21 @@ final_citizen_migrations as (
     group by reference_dates.reference_date, classification.person_key
 ),
 
+first_emigrations_before_a_return as (
+    -- citizens whose first observed crossing is an emigration followed by
+    -- an arrival: they stand for the unrecorded emigrations before a late
+    -- first arrival (int_late_first_arrivals), not for those below
+    -- (crossing_seq starts at 0 or 1, so the first two rows are in it)
+    select person_key
+    from classification
+    where crossing_seq <= 2 and is_citizen
+    group by person_key
+    having
+        arg_min(direction, crossing_seq) = 'DEP'
+        and arg_min(is_migration, crossing_seq)
+        and count(*) >= 2
+),
+
 before_late_first_arrival as (
     select
         reference_dates.reference_date,
@@ -254,6 +285,7 @@ joined as (
             else 0
         end as unrecorded_emigration_share,
         before_late_first_arrival.person_key is not null as is_before_late_first_arrival,
+        first_emigrations_before_a_return.person_key is not null as is_first_emigration_before_a_return,
         -- the late first arrival is the only return so far: it counts with
         -- the chance it was one (before it, no return yet)
         case
@@ -285,6 +317,8 @@ joined as (
         on
             candidates.person_key = late_first_arrivals.person_key
             and candidates.reference_date >= late_first_arrivals.crossing_date
+    left join first_emigrations_before_a_return
+        on candidates.person_key = first_emigrations_before_a_return.person_key
 ),
 
 weighted as (
@@ -304,6 +338,8 @@ weighted as (
         resident_weight,
         has_emigrated_final or may_have_emigrated or unrecorded_emigration_share > 0 as has_emigrated,
         has_returned_final or may_have_returned as has_returned,
+        (has_emigrated_final or may_have_emigrated) and not is_first_emigration_before_a_return
+            as stands_for_unrecorded_emigrations,
         greatest(
             1
             - resident_weight
@@ -312,12 +348,12 @@ weighted as (
                 else 0
             end,
             0
-        )
-        + case
+        ) as recorded_emigration_abroad_weight,
+        case
             when has_emigrated_final or may_have_emigrated then 0
             when is_before_late_first_arrival then unrecorded_emigration_share
             else unrecorded_emigration_share * (1 - resident_weight)
-        end as emigrated_abroad_weight,
+        end as unrecorded_first_emigration_abroad_weight,
         return_share * greatest(
             resident_weight
             - case
@@ -341,7 +377,19 @@ final as (
         coalesce(persons.is_born_abroad, false) as is_born_abroad,
         weighted.has_emigrated,
         weighted.has_returned,
-        weighted.emigrated_abroad_weight,
+        weighted.recorded_emigration_abroad_weight + weighted.unrecorded_first_emigration_abroad_weight
+            as emigrated_abroad_weight,
+        -- a citizen abroad by a recorded emigration stands for the
+        -- lost_per_recorded_departure citizens whose emigration went
+        -- unrecorded, with no crossing after it or only an arrival: the
+        -- rule keeps them resident (doc: unrecorded_emigrations)
+        case
+            when
+                weighted.stands_for_unrecorded_emigrations
+                and {{ is_citizen_on('persons', 'weighted.reference_date') }}
+                then parameters.lost_per_recorded_departure * weighted.recorded_emigration_abroad_weight
+            else 0
+        end as unrecorded_emigrant_weight,
         weighted.returned_resident_weight,
         persons.death_date is not null and persons.death_date <= weighted.reference_date as is_dead,
         persons.sex,
@@ -353,6 +401,7 @@ final as (
     from weighted
     inner join persons
         on weighted.person_key = persons.person_key
+    cross join parameters
 )
 
 select * from final
