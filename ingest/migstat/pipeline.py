@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -10,7 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import duckdb
+
 from migstat.dbt import DbtError, run_dbt, state_dir
+
+# From this many landed crossing rows (a national delivery: scale 1.0 has 25
+# million), dbt builds one model at a time: each DuckDB query already uses
+# every core, and two big models side by side share one memory cap and
+# spill (docs/choices.md, "dbt threads").
+NATIONAL_SCALE_CROSSINGS = 10_000_000
 
 
 class RunError(RuntimeError):
@@ -39,12 +48,32 @@ def build(
 
     Returns the seconds spent per layer (from dbt's run_results.json).
     """
-    progress("dbt build: seeds, models and their tests, layer by layer")
-    result = run_dbt(["build"], warehouse, dbt_vars(vintage), progress)
+    threads = dbt_threads(warehouse)
+    progress(
+        "dbt build: seeds, models and their tests, layer by layer"
+        + (f" ({threads} model at a time: a national-scale delivery)" if threads else "")
+    )
+    command = ["build", "--threads", str(threads)] if threads else ["build"]
+    result = run_dbt(command, warehouse, dbt_vars(vintage), progress)
     if not result.success:
         detail = "\n  ".join(result.failures) or "see the dbt log"
         raise RunError(f"dbt build failed on {warehouse}:\n  {detail}")
     return layer_timings(warehouse)
+
+
+def dbt_threads(warehouse: Path, national_scale: int = NATIONAL_SCALE_CROSSINGS) -> int | None:
+    """1 for a delivery of national scale, else None (the profile's threads).
+
+    ``MIGSTAT_DBT_THREADS``, when set, always wins.
+    """
+    if os.environ.get("MIGSTAT_DBT_THREADS"):
+        return None
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            (crossings,) = con.execute("select count(*) from raw.border_crossings").fetchone()
+    except duckdb.Error:
+        return None
+    return 1 if crossings >= national_scale else None
 
 
 def layer_timings(warehouse: Path) -> dict[str, float]:

@@ -373,3 +373,18 @@ def test_layer_timings_split_the_linked_folder_into_linkage_and_residence(built_
     assert result.success, result.failures
     timings = layer_timings(built_warehouse)
     assert set(timings) == {"dbt_linkage", "dbt_residence"}, timings
+
+
+def test_a_national_scale_delivery_is_built_one_model_at_a_time(built_warehouse, monkeypatch):
+    from migstat.pipeline import NATIONAL_SCALE_CROSSINGS, dbt_threads
+
+    monkeypatch.delenv("MIGSTAT_DBT_THREADS", raising=False)
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        (crossings,) = con.execute("select count(*) from raw.border_crossings").fetchone()
+    assert 0 < crossings < NATIONAL_SCALE_CROSSINGS
+    # the sample keeps the profile's threads; past the bound, one at a time
+    assert dbt_threads(built_warehouse) is None
+    assert dbt_threads(built_warehouse, national_scale=crossings) == 1
+    # the environment variable always wins
+    monkeypatch.setenv("MIGSTAT_DBT_THREADS", "2")
+    assert dbt_threads(built_warehouse, national_scale=crossings) is None

@@ -28,9 +28,26 @@ duplicates as (
 ),
 
 kept as (
+    -- only the columns read below: the CTE is read twice, so it is
+    -- materialised, and at national scale every wide column spilled
     select
         record_keys.person_key,
-        crossings.*
+        crossings.crossing_id,
+        crossings.direction,
+        crossings.crossing_time,
+        crossings.crossing_date,
+        crossings.port_code,
+        crossings.port_kind,
+        crossings.citizenship_iso3,
+        crossings.sex,
+        crossings.visa_type,
+        crossings.visa_reason,
+        crossings.visa_reason_migration,
+        crossings.purpose_of_visit,
+        crossings.purpose_reason,
+        crossings.purpose_reason_migration,
+        crossings.intended_stay_days,
+        crossings.declared_residence_iso3
     from crossings
     inner join record_keys
         on crossings.crossing_id = record_keys.source_record_id

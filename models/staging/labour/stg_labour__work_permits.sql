@@ -6,44 +6,52 @@ snapshots as (
     select * from {{ ref('stg_labour__work_permit_snapshots') }}
 ),
 
-ranked as (
+latest_rows as (
+    -- each permit's latest row and the dates it was seen, aggregated on
+    -- the keys alone: the snapshots list every permit every month, and
+    -- ranking them whole sorted every wide row
     select
-        *,
-        min(snapshot_date) over (partition by work_permit_number) as first_seen_date,
-        max(snapshot_date) over (partition by work_permit_number) as last_seen_date,
-        row_number() over (
-            partition by work_permit_number
-            order by snapshot_date desc, object_id desc, source_row_number desc
-        ) as recency_rank
+        work_permit_number,
+        min(snapshot_date) as first_seen_date,
+        max(snapshot_date) as last_seen_date,
+        max({
+            'snapshot_date': snapshot_date,
+            'object_id': object_id,
+            'source_row_number': source_row_number
+        }) as latest_row
     from snapshots
     where work_permit_number is not null
+    group by work_permit_number
 ),
 
 final as (
     select
-        work_permit_number,
-        object_id,
-        source_row_number,
-        snapshot_date,
-        first_seen_date,
-        last_seen_date,
-        passport_number_as_typed,
-        passport_number,
-        worker_name,
-        nationality_text,
-        gender_text,
-        birth_date,
-        occupation,
-        isco08_code,
-        employer_name,
-        employer_sector,
-        work_location,
-        issue_date,
-        expiry_date,
-        permit_status,
-        cancellation_reason
-    from ranked
-    where recency_rank = 1
+        snapshots.work_permit_number,
+        snapshots.object_id,
+        snapshots.source_row_number,
+        snapshots.snapshot_date,
+        latest_rows.first_seen_date,
+        latest_rows.last_seen_date,
+        snapshots.passport_number_as_typed,
+        snapshots.passport_number,
+        snapshots.worker_name,
+        snapshots.nationality_text,
+        snapshots.gender_text,
+        snapshots.birth_date,
+        snapshots.occupation,
+        snapshots.isco08_code,
+        snapshots.employer_name,
+        snapshots.employer_sector,
+        snapshots.work_location,
+        snapshots.issue_date,
+        snapshots.expiry_date,
+        snapshots.permit_status,
+        snapshots.cancellation_reason
+    from snapshots
+    inner join latest_rows
+        on
+            snapshots.object_id = latest_rows.latest_row['object_id']
+            and snapshots.source_row_number = latest_rows.latest_row['source_row_number']
 )
 
 select * from final
