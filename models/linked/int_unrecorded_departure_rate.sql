@@ -11,16 +11,22 @@ repaired_crossings as (
     select * from {{ ref('int_crossings_repaired') }}
 ),
 
-final as (
+counted as (
     select
         is_citizen,
         count(*) filter (where direction = 'DEP' and not is_repaired) as recorded_departures,
-        count(*) filter (where repair_kind = 'missing_departure') as imputed_missing_departures,
-        count(*) filter (where repair_kind = 'missing_departure')::double
-        / nullif(count(*) filter (where direction = 'DEP' and not is_repaired), 0)
-            as lost_per_recorded_departure
+        count(*) filter (where repair_kind = 'missing_departure') as imputed_missing_departures
     from repaired_crossings
     group by is_citizen
+),
+
+final as (
+    select
+        is_citizen,
+        recorded_departures,
+        imputed_missing_departures,
+        imputed_missing_departures::double / nullif(recorded_departures, 0) as lost_per_recorded_departure
+    from counted
 )
 
 select * from final
