@@ -7,6 +7,7 @@ read, seconds), never one line per object.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
@@ -331,10 +332,15 @@ class _Lander:
             }
         checked = time.perf_counter() - started
         self._load(items, combined, results)
-        del combined
+        objects, rows = len(items), sum(i.table.num_rows for i in items)
+        del combined, items, results
+        # GX's results hold the batch's frames in reference cycles: without a collection
+        # here, Arrow memory of several past batches piles up until Python's own (rare)
+        # full collection (docs/choices.md, "Landing memory")
+        gc.collect()
         loaded = time.perf_counter() - started - checked
         self.progress(
-            f"{name}: {len(items)} object(s), {sum(i.table.num_rows for i in items):,} rows "
+            f"{name}: {objects} object(s), {rows:,} rows "
             f"validated in {checked:.1f} s and loaded in {loaded:.1f} s; {self.status_line()}"
         )
         self.last_progress = time.perf_counter()

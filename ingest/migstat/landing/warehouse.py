@@ -13,6 +13,11 @@ import duckdb
 from migstat.dictionary import DATASETS
 from migstat.landing.errors import WarehouseLockedError
 
+#: DuckDB's cap in the landing (env ``MIGSTAT_LANDING_MEMORY_LIMIT``). Without it DuckDB
+#: keeps what it has written cached up to 80 % of the machine's memory, on top of the
+#: batch being validated (docs/choices.md, "Landing memory").
+LANDING_MEMORY_LIMIT = os.environ.get("MIGSTAT_LANDING_MEMORY_LIMIT", "2GB")
+
 MANIFEST_COLUMNS = (
     ("object_id", "varchar primary key"),
     ("bucket", "varchar not null"),
@@ -92,6 +97,7 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     # DuckDB draws a progress bar on stdout for long statements: the landing reports
     # its own progress, a bar per batch would bury it
     con.execute("set enable_progress_bar = false")
+    con.execute(f"set memory_limit = '{LANDING_MEMORY_LIMIT}'")
     return con
 
 
