@@ -425,6 +425,78 @@ def test_each_batch_gives_its_memory_back_before_the_next(tmp_path, monkeypatch)
     assert held[-1] <= held[0] + 64 * 1024, held
 
 
+def _set_modified(root: Path, seconds_ago: int) -> None:
+    """Every file of the delivery last modified ``seconds_ago``: a delivery copied earlier."""
+    when = time.time() - seconds_ago
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, (when, when))
+
+
+def test_unchanged_files_are_not_read_again(tmp_path, quiet, monkeypatch):
+    import migstat.landing.core as core
+    from migstat.landing.sources import FolderSource
+
+    root = _many_crossings(tmp_path / "d", days=4, rows=20)
+    _set_modified(root, 3600)
+    warehouse = tmp_path / "w" / "warehouse.duckdb"
+    reads: list[str] = []
+    read_file = FolderSource.get
+    monkeypatch.setattr(
+        FolderSource, "get", lambda self, obj: reads.append(obj.key) or read_file(self, obj)
+    )
+
+    first = land(str(root), warehouse, progress=quiet)
+    assert first.counts["loaded"] == 5 and len(reads) == 5
+    assert q(warehouse, "select count(*) from raw.folder_fingerprints") == [(5,)]
+    reads.clear()
+    again = land(str(root), warehouse, progress=quiet)
+    assert again.counts["unchanged"] == 5 and reads == []
+
+    # new bytes of the same size under a key, modified later: read, and the old version
+    # superseded
+    path = root / "immigration" / crossings_key(date(2023, 7, 1), False)
+    original = path.read_bytes()
+    path.write_bytes(original.replace(b"EK652", b"EK653", 1))
+    os.utime(path, (time.time() - 600, time.time() - 600))
+    corrected = land(str(root), warehouse, progress=quiet)
+    assert reads == [path.relative_to(root / "immigration").as_posix()]
+    assert corrected.counts["loaded"] == 1 and corrected.counts["unchanged"] == 4
+    assert q(
+        warehouse,
+        "select count(*) from raw.border_crossings where flight_vessel = 'EK653'",
+    ) == [(1,)]
+
+    # the quick check's blind spot (as rsync's): other bytes of the same size with the
+    # same modification time are taken as unchanged, unless the landing is told to re-read
+    stamp = path.stat().st_mtime_ns
+    path.write_bytes(original.replace(b"EK652", b"EK654", 1))
+    os.utime(path, ns=(stamp, stamp))
+    reads.clear()
+    assert land(str(root), warehouse, progress=quiet).counts["unchanged"] == 5 and reads == []
+    monkeypatch.setattr(core, "REREAD", True)
+    reread = land(str(root), warehouse, progress=quiet)
+    assert len(reads) == 5 and reread.counts["loaded"] == 1 and reread.counts["unchanged"] == 4
+
+
+def test_a_file_read_just_after_it_was_written_is_read_again(tmp_path, quiet, monkeypatch):
+    """Within a tick of the file system's clock a rewrite could keep the modification time."""
+    from migstat.landing.sources import FolderSource
+
+    root = _many_crossings(tmp_path / "d", days=2, rows=20)  # written just now
+    warehouse = tmp_path / "w" / "warehouse.duckdb"
+    reads: list[str] = []
+    read_file = FolderSource.get
+    monkeypatch.setattr(
+        FolderSource, "get", lambda self, obj: reads.append(obj.key) or read_file(self, obj)
+    )
+    land(str(root), warehouse, progress=quiet)
+    assert q(warehouse, "select count(*) from raw.folder_fingerprints") == [(0,)]
+    reads.clear()
+    assert land(str(root), warehouse, progress=quiet).counts["unchanged"] == 3
+    assert len(reads) == 3
+
+
 # --------------------------------------------------------------------------- keys
 
 

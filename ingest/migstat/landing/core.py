@@ -35,6 +35,11 @@ WORKERS = int(os.environ.get("MIGSTAT_LANDING_WORKERS", "2"))
 POOL_MIN_BYTES = int(os.environ.get("MIGSTAT_POOL_MIN_BYTES", str(8 << 20)))
 #: at most one progress line per this many seconds (besides one line per loaded batch)
 PROGRESS_SECONDS = float(os.environ.get("MIGSTAT_PROGRESS_SECONDS", "5"))
+#: read every folder file again, even one whose size and modification time are unchanged
+REREAD = os.environ.get("MIGSTAT_LANDING_REREAD", "").strip().lower() in ("1", "true", "yes")
+#: a file's fingerprint is kept only when it was last modified this long before it was read,
+#: so that a rewrite within the same tick of the file system's clock cannot go unseen
+SETTLED_NS = 2_000_000_000
 _SHOWN_FLAGGED = 20
 _MANIFEST_SCHEMA = pa.schema(
     [
@@ -136,6 +141,14 @@ class _Lander:
                 "select bucket, object_key, etag from raw.objects where etag is not null"
             ).fetchall()
         }
+        self.fingerprints = {
+            (b, k): (size, modified, oid)
+            for b, k, size, modified, oid in con.execute(
+                "select bucket, object_key, size_bytes, modified_ns, object_id "
+                "from raw.folder_fingerprints"
+            ).fetchall()
+        }
+        self.new_fingerprints: dict[tuple[str, str], tuple[int, int, str]] = {}
         self.pending: dict[str, list[_Parsed]] = {}
         self.pending_rows: Counter = Counter()
         self.pool = None
@@ -234,20 +247,70 @@ class _Lander:
             self.record_unread(obj, "ignored", "key matches no dataset pattern of extracts.md")
             return None
         dataset, extract, fmt = matched
-        if obj.etag and (obj.bucket, obj.key, obj.etag) in self.known_etags:
+        if (
+            obj.etag and (obj.bucket, obj.key, obj.etag) in self.known_etags
+        ) or self._unchanged_file(obj):
             self.report.counts["unchanged"] += 1
             self.progress_tick()
             return None
+        read_at = time.time_ns()
         data = source.get(obj)
         sha = hashlib.sha256(data).hexdigest()
         etag = source.etag_of(obj, data)
         object_id = object_id_of(obj.bucket, obj.key, sha)
+        if (
+            obj.modified_ns is not None
+            and len(data) == obj.size
+            and read_at - obj.modified_ns >= SETTLED_NS
+        ):
+            self.new_fingerprints[(obj.bucket, obj.key)] = (obj.size, obj.modified_ns, object_id)
         if object_id in self.known_ids:
             self.report.counts["unchanged"] += 1
             self.progress_tick()
             return None
         self.read_bytes += len(data)
         return dataset, extract, fmt, data, sha, etag, object_id
+
+    def _unchanged_file(self, obj: ObjectInfo) -> bool:
+        """A folder file with the size and modification time it had when it was read, whose
+        version is on record (rsync's quick check; ``MIGSTAT_LANDING_REREAD`` turns it off)."""
+        if obj.modified_ns is None or REREAD:
+            return False
+        seen = self.fingerprints.get((obj.bucket, obj.key))
+        return (
+            seen is not None
+            and seen[:2] == (obj.size, obj.modified_ns)
+            and seen[2] in self.known_ids
+        )
+
+    def record_fingerprints(self) -> None:
+        """Keep the fingerprints of the files read in this run (one statement). A fingerprint
+        whose version never reached ``raw.objects`` (a run killed mid-way) is ignored."""
+        if not self.new_fingerprints:
+            return
+        recorded_at = datetime.now(UTC)
+        rows = [(b, k, *v, recorded_at) for (b, k), v in self.new_fingerprints.items()]
+        frame = pa.table(
+            {
+                name: [row[i] for row in rows]
+                for i, name in enumerate(
+                    (
+                        "bucket",
+                        "object_key",
+                        "size_bytes",
+                        "modified_ns",
+                        "object_id",
+                        "recorded_at",
+                    )
+                )
+            }
+        )
+        self.con.register("_fingerprints", frame)
+        self.con.execute(
+            "insert or replace into raw.folder_fingerprints select * from _fingerprints"
+        )
+        self.con.unregister("_fingerprints")
+        self.new_fingerprints.clear()
 
     def collect(self, wait: bool = False) -> None:
         """Take the parsed workbooks off the pool, in order; ``wait``: all of them."""
@@ -512,6 +575,7 @@ def land(source: str, warehouse: Path, *, progress: Callable[[str], None] = prin
             lander.collect(wait=True)
             for name in list(lander.pending):
                 lander.flush(name)
+            lander.record_fingerprints()
             progress("landing: writing the quality report and GX Data Docs")
             from migstat.validation import write_quality_report
 

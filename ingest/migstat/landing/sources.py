@@ -60,6 +60,7 @@ class ObjectInfo:
     size: int
     etag: str | None  # None for a folder object not read yet
     uri: str
+    modified_ns: int | None = None  # a folder file's modification time (st_mtime_ns)
 
 
 class ObjectSource:
@@ -95,11 +96,18 @@ class FolderSource(ObjectSource):
                     path = Path(dirpath) / name
                     key = path.relative_to(bucket_dir).as_posix()
                     try:
-                        size = path.lstat().st_size
+                        stat = path.lstat()
                     except OSError:
                         continue
                     found.append(
-                        ObjectInfo(bucket_dir.name, key, size, None, path.absolute().as_uri())
+                        ObjectInfo(
+                            bucket_dir.name,
+                            key,
+                            stat.st_size,
+                            None,
+                            path.absolute().as_uri(),
+                            stat.st_mtime_ns,
+                        )
                     )
         return found
 

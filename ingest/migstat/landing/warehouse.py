@@ -35,6 +35,21 @@ MANIFEST_COLUMNS = (
     ("source_uri", "varchar"),
 )
 
+#: What a folder file looked like when it was last read (size and modification time),
+#: so that an unchanged file of a later delivery is not read again (rsync's quick check;
+#: docs/choices.md, "Unchanged files are not read").
+FINGERPRINTS_DDL = """
+create table if not exists raw.folder_fingerprints (
+    bucket varchar not null,
+    object_key varchar not null,
+    size_bytes bigint not null,
+    modified_ns bigint not null,
+    object_id varchar not null,
+    recorded_at timestamptz not null,
+    primary key (bucket, object_key)
+)
+"""
+
 RESULTS_DDL = """
 create table if not exists raw.validation_results (
     object_id varchar not null,
@@ -107,6 +122,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     columns = ", ".join(f"{name} {kind}" for name, kind in MANIFEST_COLUMNS)
     con.execute(f"create table if not exists raw.objects ({columns})")
     con.execute(RESULTS_DDL)
+    con.execute(FINGERPRINTS_DDL)
     for dataset in DATASETS.values():
         cols = ", ".join(f'"{name}" varchar' for name in dataset.raw_columns)
         con.execute(
