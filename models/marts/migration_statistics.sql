@@ -16,7 +16,10 @@
 {%- set stock_indicators = {
     'RES_POP': ('true', 'resident_weight - unrecorded_emigrant_weight'),
     'MIG_STOCK': ('not is_citizen or is_born_abroad', 'resident_weight - unrecorded_emigrant_weight'),
-    'RET_STOCK': ('is_citizen and not is_born_abroad and has_returned', 'returned_resident_weight'),
+    'RET_STOCK': (
+        'is_citizen and not is_born_abroad and has_returned',
+        'returned_resident_weight + unrecorded_returned_weight'
+    ),
     'CIT_ABROAD': ('is_citizen and has_emigrated', 'emigrated_abroad_weight + unrecorded_emigrant_weight'),
 } %}
 {%- set flow_indicators = ['IMM', 'EMI', 'NET_MIG', 'TMP_ARR'] %}

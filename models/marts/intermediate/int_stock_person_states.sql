@@ -14,7 +14,8 @@
 -- chance (and as resident before it).
 -- A citizen abroad by a recorded emigration also stands for the citizens
 -- whose emigration went unrecorded and whom the rule keeps resident
--- (unrecorded_emigrant_weight, doc unrecorded_emigrations).
+-- (unrecorded_emigrant_weight), and once back, for those of them who
+-- returned (unrecorded_returned_weight; doc unrecorded_emigrations).
 --
 -- Built after int_flow_events, never beside it: at national scale each
 -- fills the memory cap, and side by side they spilled and took 2.7 times
@@ -391,6 +392,15 @@ final as (
             else 0
         end as unrecorded_emigrant_weight,
         weighted.returned_resident_weight,
+        -- ... and once back, for those of them who came back too: the rule
+        -- keeps them resident all along, never returned
+        case
+            when
+                weighted.stands_for_unrecorded_emigrations
+                and {{ is_citizen_on('persons', 'weighted.reference_date') }}
+                then parameters.lost_per_recorded_departure * weighted.returned_resident_weight
+            else 0
+        end as unrecorded_returned_weight,
         persons.death_date is not null and persons.death_date <= weighted.reference_date as is_dead,
         persons.sex,
         {{ age_group(age_in_years('persons.birth_date', 'weighted.reference_date')) }} as age_group,
