@@ -408,46 +408,37 @@ test_results as (
     from outcomes
 ),
 
-state_inputs as (
-    select
-        test_results.person_id,
-        test_results.crossing_row,
-        test_results.crossing_seq,
-        test_results.is_arrival,
-        test_results.would_migrate,
-        test_results.is_resident_at_start,
-        test_results.crossing_date,
-        test_results.test_resolved_date
-    from test_results
-),
-
 states as (
     -- the status after crossing i is the status implied by the latest
-    -- crossing j <= i whose test succeeds, else the status at the start
+    -- crossing j <= i whose test succeeds, else the status at the start.
+    -- The windows here and in `resolved` carry every column of the tests
+    -- along rather than joining them back: a CTE read twice is
+    -- materialised, and at national scale that copy and the join cost
+    -- more than sorting wider rows (docs/choices.md)
     select
-        state_inputs.*,
+        test_results.*,
         coalesce(
             last_value(
-                case when state_inputs.would_migrate then state_inputs.is_arrival end ignore nulls
+                case when test_results.would_migrate then test_results.is_arrival end ignore nulls
             ) over person_running,
-            state_inputs.is_resident_at_start
+            test_results.is_resident_at_start
         ) as is_resident_after,
         coalesce(
             last_value(
-                case when state_inputs.would_migrate then state_inputs.is_arrival end ignore nulls
+                case when test_results.would_migrate then test_results.is_arrival end ignore nulls
             ) over person_before,
-            state_inputs.is_resident_at_start
+            test_results.is_resident_at_start
         ) as is_resident_before
-    from state_inputs
+    from test_results
     window
         person_running as (
-            partition by state_inputs.person_id
-            order by state_inputs.crossing_seq
+            partition by test_results.person_id
+            order by test_results.crossing_seq
             rows between unbounded preceding and current row
         ),
         person_before as (
-            partition by state_inputs.person_id
-            order by state_inputs.crossing_seq
+            partition by test_results.person_id
+            order by test_results.crossing_seq
             rows between unbounded preceding and 1 preceding
         )
 ),
@@ -461,10 +452,7 @@ directed as (
 
 resolved as (
     select
-        directed.crossing_row,
-        directed.is_resident_before,
-        directed.is_resident_after,
-        directed.is_migration_direction,
+        directed.*,
         directed.is_migration_direction and directed.would_migrate as is_migration,
         -- a crossing is certain no earlier than the status before it
         max(
@@ -493,66 +481,52 @@ resolved as (
         )
 ),
 
-audited as (
-    select
-        test_results.*,
-        resolved.is_resident_before,
-        resolved.is_resident_after,
-        resolved.is_migration_direction,
-        resolved.is_migration,
-        resolved.resolved_date,
-        resolved.status_before_resolved_date
-    from test_results
-    inner join resolved
-        on test_results.crossing_row = resolved.crossing_row
-),
-
 final as (
     select
         crossing_details.crossing_id,
         crossing_details.person_key,
         crossing_details.direction,
         crossing_details.crossing_date,
-        audited.is_resident_before,
-        audited.is_resident_after,
-        audited.is_migration,
-        audited.resolved_date,
-        audited.resolved_date <= parameters.vintage as is_final,
+        resolved.is_resident_before,
+        resolved.is_resident_after,
+        resolved.is_migration,
+        resolved.resolved_date,
+        resolved.resolved_date <= parameters.vintage as is_final,
         crossing_details.is_repaired,
         -- audit
         crossing_details.crossing_time,
-        cast(audited.crossing_seq as integer) as crossing_seq,
+        cast(resolved.crossing_seq as integer) as crossing_seq,
         crossing_details.is_citizen,
         crossing_details.visa_type,
-        audited.is_resident_at_start,
-        audited.is_migration_direction,
+        resolved.is_resident_at_start,
+        resolved.is_migration_direction,
         case
-            when audited.is_migration_direction then audited.test_outcome
+            when resolved.is_migration_direction then resolved.test_outcome
             else 'not_migration_direction'
         end as resolution_rule,
         case
-            when audited.is_migration_direction then cast(audited.test_days_migration_side as integer)
+            when resolved.is_migration_direction then cast(resolved.test_days_migration_side as integer)
         end as days_on_migration_side,
         case
-            when audited.is_migration_direction then cast(audited.test_days_other_side as integer)
+            when resolved.is_migration_direction then cast(resolved.test_days_other_side as integer)
         end as days_on_other_side,
         cast(
             least(
-                audited.migration_side_observed - audited.migration_side_before,
-                audited.test_days_migration_side
+                resolved.migration_side_observed - resolved.migration_side_before,
+                resolved.test_days_migration_side
             ) as integer
         ) as days_on_migration_side_to_vintage,
         greatest(
-            coalesce(audited.status_before_resolved_date, audited.crossing_date), audited.crossing_date
+            coalesce(resolved.status_before_resolved_date, resolved.crossing_date), resolved.crossing_date
         ) as status_before_resolved_date,
         parameters.vintage
-    from audited
+    from resolved
     inner join persons
-        on audited.person_id = persons.person_id
+        on resolved.person_id = persons.person_id
     inner join crossing_details
         on
             persons.person_key = crossing_details.person_key
-            and audited.crossing_order = crossing_details.crossing_order
+            and resolved.crossing_order = crossing_details.crossing_order
     cross join parameters
 )
 
