@@ -383,24 +383,20 @@ final as (
         -- a citizen abroad by a recorded emigration stands for the
         -- lost_per_recorded_departure citizens whose emigration went
         -- unrecorded, with no crossing after it or only an arrival: the
-        -- rule keeps them resident (doc: unrecorded_emigrations)
+        -- rule keeps them resident (doc: unrecorded_emigrations) ...
         case
             when
                 weighted.stands_for_unrecorded_emigrations
                 and {{ is_citizen_on('persons', 'weighted.reference_date') }}
-                then parameters.lost_per_recorded_departure * weighted.recorded_emigration_abroad_weight
+                then parameters.lost_per_recorded_departure
             else 0
-        end as unrecorded_emigrant_weight,
+        end as unrecorded_emigrants_stood_for,
+        unrecorded_emigrants_stood_for * weighted.recorded_emigration_abroad_weight
+            as unrecorded_emigrant_weight,
         weighted.returned_resident_weight,
         -- ... and once back, for those of them who came back too: the rule
         -- keeps them resident all along, never returned
-        case
-            when
-                weighted.stands_for_unrecorded_emigrations
-                and {{ is_citizen_on('persons', 'weighted.reference_date') }}
-                then parameters.lost_per_recorded_departure * weighted.returned_resident_weight
-            else 0
-        end as unrecorded_returned_weight,
+        unrecorded_emigrants_stood_for * weighted.returned_resident_weight as unrecorded_returned_weight,
         persons.death_date is not null and persons.death_date <= weighted.reference_date as is_dead,
         persons.sex,
         {{ age_group(age_in_years('persons.birth_date', 'weighted.reference_date')) }} as age_group,
