@@ -31,7 +31,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check ingest scripts bench
 	$(BIN)/ruff format --check ingest scripts bench
-	$(BIN)/sqlfluff lint models tests
+	$(BIN)/sqlfluff lint models tests analyses
 
 bench: setup
 	$(BIN)/python bench/bench_full.py
