@@ -433,18 +433,25 @@ def _set_modified(root: Path, seconds_ago: int) -> None:
             os.utime(path, (when, when))
 
 
-def test_unchanged_files_are_not_read_again(tmp_path, quiet, monkeypatch):
-    import migstat.landing.core as core
+def _count_folder_reads(monkeypatch) -> list[str]:
+    """The keys of the folder files the landing reads, in order."""
     from migstat.landing.sources import FolderSource
 
-    root = _many_crossings(tmp_path / "d", days=4, rows=20)
-    _set_modified(root, 3600)
-    warehouse = tmp_path / "w" / "warehouse.duckdb"
     reads: list[str] = []
     read_file = FolderSource.get
     monkeypatch.setattr(
         FolderSource, "get", lambda self, obj: reads.append(obj.key) or read_file(self, obj)
     )
+    return reads
+
+
+def test_unchanged_files_are_not_read_again(tmp_path, quiet, monkeypatch):
+    import migstat.landing.core as core
+
+    root = _many_crossings(tmp_path / "d", days=4, rows=20)
+    _set_modified(root, 3600)
+    warehouse = tmp_path / "w" / "warehouse.duckdb"
+    reads = _count_folder_reads(monkeypatch)
 
     first = land(str(root), warehouse, progress=quiet)
     assert first.counts["loaded"] == 5 and len(reads) == 5
@@ -481,15 +488,9 @@ def test_unchanged_files_are_not_read_again(tmp_path, quiet, monkeypatch):
 
 def test_a_file_read_just_after_it_was_written_is_read_again(tmp_path, quiet, monkeypatch):
     """Within a tick of the file system's clock a rewrite could keep the modification time."""
-    from migstat.landing.sources import FolderSource
-
     root = _many_crossings(tmp_path / "d", days=2, rows=20)  # written just now
     warehouse = tmp_path / "w" / "warehouse.duckdb"
-    reads: list[str] = []
-    read_file = FolderSource.get
-    monkeypatch.setattr(
-        FolderSource, "get", lambda self, obj: reads.append(obj.key) or read_file(self, obj)
-    )
+    reads = _count_folder_reads(monkeypatch)
     land(str(root), warehouse, progress=quiet)
     assert q(warehouse, "select count(*) from raw.folder_fingerprints") == [(0,)]
     reads.clear()

@@ -41,6 +41,14 @@ REREAD = os.environ.get("MIGSTAT_LANDING_REREAD", "").strip().lower() in ("1", "
 #: so that a rewrite within the same tick of the file system's clock cannot go unseen
 SETTLED_NS = 2_000_000_000
 _SHOWN_FLAGGED = 20
+_FINGERPRINT_COLUMNS = (
+    "bucket",
+    "object_key",
+    "size_bytes",
+    "modified_ns",
+    "object_id",
+    "recorded_at",
+)
 _MANIFEST_SCHEMA = pa.schema(
     [
         ("object_id", pa.string()),
@@ -291,19 +299,7 @@ class _Lander:
         recorded_at = datetime.now(UTC)
         rows = [(b, k, *v, recorded_at) for (b, k), v in self.new_fingerprints.items()]
         frame = pa.table(
-            {
-                name: [row[i] for row in rows]
-                for i, name in enumerate(
-                    (
-                        "bucket",
-                        "object_key",
-                        "size_bytes",
-                        "modified_ns",
-                        "object_id",
-                        "recorded_at",
-                    )
-                )
-            }
+            dict(zip(_FINGERPRINT_COLUMNS, map(list, zip(*rows, strict=True)), strict=True))
         )
         self.con.register("_fingerprints", frame)
         self.con.execute(
