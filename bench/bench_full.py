@@ -7,7 +7,9 @@ public tools:
 1. the full ``migstat run`` on a fresh warehouse, with GNU ``/usr/bin/time -v``
    (wall time, peak resident memory) and the stage timings the run prints;
 2. one daily delivery added to that warehouse (the last day's crossing file is
-   held back from the full run and delivered afterwards);
+   held back from the full run and delivered afterwards): ``migstat run``
+   then rebuilds only what the crossings feed, the crossings' staging
+   incrementally;
 3. the record linkage alone (issue 5): ``dbt run --select tag:linkage`` on
    that warehouse, again under ``/usr/bin/time -v``, with each model's time;
 4. the floor: one DuckDB scan and sort of all landed crossings, in the same run.
@@ -53,12 +55,16 @@ def timed(command: list[str], log: Path, env: dict[str, str] | None = None) -> d
     text = log.read_text()
     peak_kb = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
     stages = dict(re.findall(r"^\s+(\w[\w ]*): ([\d.]+) s$", text, flags=re.M))
+    # what `migstat run` chose to rebuild (pipeline.plan_build): everything,
+    # or only what the newly landed objects feed
+    plan = re.search(r"^dbt build: (?!seeds)(.*)$", text, flags=re.M)
     return {
         "command": " ".join(command),
         "exit_code": result.returncode,
         "wall_seconds": round(wall, 1),
         "peak_rss_mb": round(int(peak_kb.group(1)) / 1024) if peak_kb else None,
         "stages_seconds": {name: float(value) for name, value in stages.items()},
+        "build_plan": plan.group(1) if plan else None,
         "log": str(log),
     }
 

@@ -39,6 +39,11 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", type=Path, required=True, help="DuckDB file")
     run.add_argument("--vintage", type=_date, default=None, help="data cut-off YYYY-MM-DD")
     run.add_argument("--no-docs", action="store_true", help="skip the docs site")
+    run.add_argument(
+        "--full-rebuild",
+        action="store_true",
+        help="rebuild every model, not only those the newly landed objects feed",
+    )
 
     revisions = commands.add_parser(
         "revisions",
@@ -142,7 +147,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "run":
             from migstat.pipeline import run
 
-            report = run(args.source, args.warehouse, args.vintage, docs=not args.no_docs)
+            report = run(
+                args.source,
+                args.warehouse,
+                args.vintage,
+                docs=not args.no_docs,
+                full=args.full_rebuild,
+            )
             print(f"warehouse: {report.warehouse}")
             if report.exports:
                 print(f"exports:   {report.exports}")

@@ -21,6 +21,13 @@ class DbtError(RuntimeError):
     """A dbt command failed; the message names the failing nodes."""
 
 
+# beside dbt's target: what the last finished `migstat run` build was made
+# from (migstat.pipeline.plan_build); any other dbt command that writes
+# models removes it, so the next run rebuilds everything
+BUILD_STATE_FILE = "last_build.json"
+WRITING_COMMANDS = {"build", "run", "seed", "snapshot", "clone", "retry"}
+
+
 def project_dir() -> Path:
     """The dbt project folder: ``MIGSTAT_PROJECT_DIR`` or the repository root."""
     configured = os.environ.get("MIGSTAT_PROJECT_DIR")
@@ -88,6 +95,8 @@ def run_dbt(
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
     (state / "target").mkdir(exist_ok=True)
+    if args and args[0] in WRITING_COMMANDS:
+        (state / BUILD_STATE_FILE).unlink(missing_ok=True)
     results_file = state / "target" / "run_results.json"
     results_file.unlink(missing_ok=True)
     with subprocess.Popen(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from migstat.dbt import DbtError, run_dbt, state_dir
+from migstat.dbt import BUILD_STATE_FILE, DbtError, project_dir, run_dbt, state_dir
 
 # From this many landed crossing rows (a national delivery: scale 1.0 has 25
 # million), dbt builds one model at a time: each DuckDB query already uses
@@ -43,22 +44,150 @@ def build(
     warehouse: Path,
     vintage: date | None = None,
     progress: Callable[[str], None] = print,
+    *,
+    full: bool = False,
 ) -> dict[str, float]:
     """`dbt build` (seeds, models, tests) against a landed warehouse.
 
-    Returns the seconds spent per layer (from dbt's run_results.json).
+    Only what the newly landed objects feed is rebuilt, when the last build
+    on this warehouse was made by this code at the same vintage
+    (``plan_build``); ``full`` rebuilds everything regardless. Returns the
+    seconds spent per layer (from dbt's run_results.json).
     """
+    plan = plan_build(warehouse, vintage, full=full)
+    progress(f"dbt build: {plan.reason}")
+    if plan.selectors == []:
+        return {}
     threads = dbt_threads(warehouse)
     progress(
         "dbt build: seeds, models and their tests, layer by layer"
         + (f" ({threads} model at a time: a national-scale delivery)" if threads else "")
     )
     command = ["build", "--threads", str(threads)] if threads else ["build"]
+    if plan.selectors:
+        command += ["--select", *plan.selectors]
+    else:
+        # the incremental models start again from every row (the history of
+        # vintages refuses a full refresh and keeps its past vintages)
+        command.append("--full-refresh")
     result = run_dbt(command, warehouse, dbt_vars(vintage), progress)
     if not result.success:
         detail = "\n  ".join(result.failures) or "see the dbt log"
         raise RunError(f"dbt build failed on {warehouse}:\n  {detail}")
+    _write_build_state(warehouse, plan.state)
     return layer_timings(warehouse)
+
+
+# The dbt source each landed dataset feeds. A build after a delivery that
+# changed only some datasets rebuilds and tests only the models downstream
+# of their sources (and the landing's own view); everything else was built
+# from exactly the same rows last time.
+SOURCE_OF_DATASET = {
+    "border_crossings": "immigration.border_crossings",
+    "work_permits": "labour.work_permits",
+    "citizens": "registry.citizens",
+    "passports": "registry.passports",
+    "census_persons": "census.census_persons",
+}
+LANDING_SELECTORS = ["source:landing", "stg_landing__objects+"]
+
+
+@dataclass
+class BuildPlan:
+    """``selectors``: None to build everything, [] for nothing, else dbt's
+    ``--select`` arguments; ``state``: what the build is made from."""
+
+    selectors: list[str] | None
+    reason: str
+    state: dict[str, object]
+
+
+def plan_build(warehouse: Path, vintage: date | None = None, *, full: bool = False) -> BuildPlan:
+    """What the next build must rebuild, from the record of the last one.
+
+    The record (``last_build.json`` beside dbt's target) holds the digest
+    of the project's code, the dbt variables and, per dataset, the digest
+    of the object versions that count. It is written only after a build
+    passed, and removed by any other dbt command that writes models, so a
+    missing record means: rebuild everything.
+    """
+    state = {
+        "code": code_digest(),
+        "vars": dbt_vars(vintage),
+        "objects": landed_object_digests(warehouse),
+    }
+    if full:
+        return BuildPlan(None, "everything (asked for)", state)
+    try:
+        previous = json.loads((state_dir(warehouse) / BUILD_STATE_FILE).read_text())
+    except (OSError, ValueError):
+        return BuildPlan(None, "everything (no record of a finished build)", state)
+    if previous.get("code") != state["code"]:
+        return BuildPlan(None, "everything (the code changed since the last build)", state)
+    if previous.get("vars") != state["vars"]:
+        return BuildPlan(None, "everything (another vintage than the last build)", state)
+    before, now = previous.get("objects", {}), state["objects"]
+    changed = sorted(name for name in set(before) | set(now) if before.get(name) != now.get(name))
+    if not changed:
+        return BuildPlan(
+            [],
+            "nothing to rebuild: no object landed since the build of "
+            + str(previous.get("built_at", "?")),
+            state,
+        )
+    if any(name not in SOURCE_OF_DATASET for name in changed):
+        return BuildPlan(None, "everything (a dataset without a known source changed)", state)
+    selectors = [f"source:{SOURCE_OF_DATASET[name]}+" for name in changed] + LANDING_SELECTORS
+    return BuildPlan(
+        selectors, "what the new objects feed: " + ", ".join(changed) + " and downstream", state
+    )
+
+
+def code_digest() -> str:
+    """Digest of everything a build's result depends on besides the data:
+    the dbt project, the migstat package (the Python models import it) and
+    the versions of the libraries that compute."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    root, package = project_dir(), Path(__file__).parent
+    files = [
+        (root, root / name) for name in ("dbt_project.yml", "packages.yml", "package-lock.yml")
+    ]
+    files.append((root, root / "profiles" / "profiles.yml"))
+    for folder in ("models", "macros", "seeds", "tests", "snapshots", "linkage_model"):
+        files += [(root, path) for path in sorted((root / folder).rglob("*"))]
+    files += [(package, path) for path in sorted(package.rglob("*.py"))]
+    digest = hashlib.sha256()
+    for base, path in files:
+        name = path.relative_to(base).as_posix()
+        # what a run or an editor leaves beside the code is not code
+        if path.is_file() and not any(
+            part.startswith((".", "__pycache__")) for part in path.parts[len(base.parts) :]
+        ):
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for package in ("dbt-core", "dbt-duckdb", "duckdb", "splink"):
+        try:
+            digest.update(f"{package}=={version(package)}".encode())
+        except PackageNotFoundError:
+            digest.update(package.encode())
+    return digest.hexdigest()
+
+
+def landed_object_digests(warehouse: Path) -> dict[str, str]:
+    """Per dataset, a digest of the ids of its object versions that count."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select dataset, md5(string_agg(object_id, ',' order by object_id)) "
+            "from raw.objects where status = 'loaded' and dataset is not null group by dataset"
+        ).fetchall()
+    return dict(rows)
+
+
+def _write_build_state(warehouse: Path, state: dict[str, object]) -> None:
+    record = {**state, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    target = state_dir(warehouse)
+    target.mkdir(parents=True, exist_ok=True)
+    (target / BUILD_STATE_FILE).write_text(json.dumps(record, indent=2))
 
 
 def dbt_threads(warehouse: Path, national_scale: int = NATIONAL_SCALE_CROSSINGS) -> int | None:
@@ -87,11 +216,15 @@ def layer_timings(warehouse: Path) -> dict[str, float]:
     target = state_dir(warehouse) / "target"
     try:
         results = json.loads((target / "run_results.json").read_text())["results"]
-        nodes = json.loads((target / "manifest.json").read_text())["nodes"]
+        manifest = json.loads((target / "manifest.json").read_text())
+        # dbt keeps the unit tests apart from the other nodes
+        nodes = {**manifest["nodes"], **manifest.get("unit_tests", {})}
     except (OSError, KeyError, ValueError):
         return {}
     timings: dict[str, float] = {}
     for result in results:
+        if str(result.get("unique_id", "")).startswith("exposure."):
+            continue  # a declaration: dbt reports it, nothing runs
         node = nodes.get(result.get("unique_id"), {})
         kind = node.get("resource_type", "other")
         if kind == "model":
@@ -136,6 +269,7 @@ def run(
     vintage: date | None = None,
     *,
     docs: bool = True,
+    full: bool = False,
     progress: Callable[[str], None] = print,
 ) -> RunReport:
     """Land ``source`` into ``warehouse``, build and test the models, write the outputs."""
@@ -161,7 +295,7 @@ def run(
     report.messages.extend(getattr(landing, "messages", []))
 
     started = stage(2, "dbt build")
-    report.timings.update(build(warehouse, vintage, progress))
+    report.timings.update(build(warehouse, vintage, progress, full=full))
     done(2, "dbt_build_total", started)
 
     # write-audit-publish: reaching this point means every test guarding

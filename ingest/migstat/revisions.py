@@ -261,7 +261,9 @@ def build_vintages(
             build(warehouse, cutoff, progress=lambda _: None)
         else:
             result = run_dbt(
-                ["run", "--select", f"+{HISTORY.split('.')[-1]}"], warehouse, dbt_vars(cutoff)
+                ["run", "--full-refresh", "--select", f"+{HISTORY.split('.')[-1]}"],
+                warehouse,
+                dbt_vars(cutoff),
             )
             if not result.success:
                 detail = "\n  ".join(result.failures) or "see the dbt log"

@@ -20,6 +20,7 @@ SCALE = 0.005
 # linkage model was trained on (seed 1)
 ACCURACY_SCALE = 0.02
 ACCURACY_SEED = 7
+HISTORY = "marts.migration_statistics_history"
 RAW_TABLES = ["border_crossings", "work_permits", "citizens", "passports", "census_persons"]
 PUBLISHED = [
     "marts.migration_statistics",
@@ -142,9 +143,82 @@ def test_docs_site_is_written(built_warehouse):
 
 def test_running_twice_on_the_same_delivery_changes_nothing(built_warehouse, sample_delivery):
     before = fingerprint(built_warehouse)
-    run(str(sample_delivery), built_warehouse, docs=False, progress=lambda _: None)
+    messages: list[str] = []
+    report = run(str(sample_delivery), built_warehouse, docs=False, progress=messages.append)
     after = fingerprint(built_warehouse)
     assert before == after
+    # nothing landed, so nothing was rebuilt or tested again
+    assert any("nothing to rebuild" in message for message in messages), messages
+    assert not any(name.startswith("dbt_") and name != "dbt_build_total" for name in report.timings)
+
+
+def test_what_the_next_build_rebuilds_follows_the_record_of_the_last(
+    built_warehouse, sample_delivery, monkeypatch
+):
+    from datetime import date
+
+    from migstat import pipeline
+    from migstat.dbt import run_dbt
+
+    run(str(sample_delivery), built_warehouse, docs=False, progress=lambda _: None)
+    assert pipeline.plan_build(built_warehouse).selectors == []
+    assert pipeline.plan_build(built_warehouse, full=True).selectors is None
+    # another vintage, or other code, rebuilds everything
+    assert pipeline.plan_build(built_warehouse, date(2024, 6, 30)).selectors is None
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "code_digest", lambda: "other code")
+        plan = pipeline.plan_build(built_warehouse)
+    assert plan.selectors is None and "code changed" in plan.reason
+    # a model written by another dbt command: the record no longer vouches
+    assert run_dbt(["run", "--select", "stg_landing__objects"], built_warehouse).success
+    plan = pipeline.plan_build(built_warehouse)
+    assert plan.selectors is None and "no record" in plan.reason
+
+
+def test_a_daily_delivery_rebuilds_what_it_feeds_and_gives_the_full_build_s_figures(
+    sample_delivery, built_warehouse, tmp_path
+):
+    """Issue 8: the last day's crossings, landed after the rest was built,
+    rebuild only the models downstream of the crossings, and every model
+    then equals the full build of the whole delivery."""
+    import shutil
+
+    from migstat.dbt import state_dir
+
+    delivery = tmp_path / "delivery"
+    shutil.copytree(sample_delivery, delivery)
+    last_day = max((delivery / "immigration").rglob("*.*"))
+    held_back = tmp_path / last_day.name
+    last_day.rename(held_back)
+    warehouse = tmp_path / "warehouse.duckdb"
+    run(str(delivery), warehouse, docs=False, progress=lambda _: None)
+
+    held_back.rename(last_day)
+    messages: list[str] = []
+    run(str(delivery), warehouse, docs=False, progress=messages.append)
+    assert any("border_crossings and downstream" in message for message in messages), messages
+    results = json.loads((state_dir(warehouse) / "target" / "run_results.json").read_text())
+    built = {result["unique_id"].split(".")[-1] for result in results["results"]}
+    assert {"stg_immigration__border_crossings", "migration_statistics"} <= built
+    assert not built & {"stg_labour__work_permits", "stg_registry__citizens"}, built
+
+    def models(warehouse: Path) -> dict[str, tuple]:
+        return {
+            name: value
+            for name, value in fingerprint(warehouse).items()
+            if name.split(".")[0] != "raw" and name != HISTORY
+        }
+
+    def latest_vintage(warehouse: Path) -> list[tuple]:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.sql(
+                f"select * exclude (computed_at) from {HISTORY} "
+                f"where vintage = (select max(vintage) from {HISTORY}) order by all"
+            ).fetchall()
+
+    assert models(warehouse) == models(built_warehouse)
+    # the history keeps the day before as a vintage of its own
+    assert latest_vintage(warehouse) == latest_vintage(built_warehouse)
 
 
 def test_dbt_project_runs_on_its_own_against_a_landed_warehouse(built_warehouse):
@@ -390,3 +464,29 @@ def test_a_national_scale_delivery_is_built_one_model_at_a_time(built_warehouse,
     # the environment variable always wins
     monkeypatch.setenv("MIGSTAT_DBT_THREADS", "2")
     assert dbt_threads(built_warehouse, national_scale=crossings) is None
+
+
+def test_the_code_digest_follows_the_code_and_nothing_beside_it(tmp_path, monkeypatch):
+    import shutil
+
+    from migstat.dbt import project_dir
+    from migstat.pipeline import code_digest
+
+    project = tmp_path / "project"
+    for name in ("models", "macros", "seeds", "tests", "linkage_model", "profiles"):
+        shutil.copytree(project_dir() / name, project / name)
+    shutil.copy(project_dir() / "dbt_project.yml", project)
+    monkeypatch.setenv("MIGSTAT_PROJECT_DIR", str(project))
+    before = code_digest()
+    # what a run or an editor leaves beside the code
+    (project / "models" / "linked" / "__pycache__").mkdir()
+    (project / "models" / "linked" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
+    (project / "models" / ".model.sql.swp").write_text("x")
+    assert code_digest() == before
+    model = project / "models" / "staging" / "immigration" / "stg_immigration__border_crossings.sql"
+    model.write_text(model.read_text() + "\n-- a change\n")
+    changed = code_digest()
+    assert changed != before
+    # the same file in another folder is another project
+    model.rename(project / "models" / "staging" / model.name)
+    assert code_digest() != changed
