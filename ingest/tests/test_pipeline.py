@@ -490,3 +490,48 @@ def test_the_code_digest_follows_the_code_and_nothing_beside_it(tmp_path, monkey
     # the same file in another folder is another project
     model.rename(project / "models" / "staging" / model.name)
     assert code_digest() != changed
+
+
+def test_the_crossings_staging_follows_corrections_voids_and_re_deliveries(delivery, warehouse):
+    """Issue 8: the incremental staging of crossings, after a re-delivered
+    file that drops one crossing and retimes another, and a new day that
+    voids a third, holds what ranking every version again gives."""
+    from datetime import date
+
+    from conftest import DELIVERY_DAYS, crossing_rows, write_crossings
+
+    from migstat.dbt import run_dbt
+    from migstat.landing import land
+
+    first, second = DELIVERY_DAYS
+    land(str(delivery), warehouse, progress=lambda _: None)
+    assert run_dbt(["run", "--select", "+stg_immigration__border_crossings"], warehouse).success
+
+    # the first day again, without its first crossing and with the second retimed
+    rows = crossing_rows(first)[1:]
+    rows[0][3] = f"{first:%Y-%m-%d} 23:59:00"
+    write_crossings(delivery, first, rows=rows)
+    # a new day: one crossing, and a VOID of a crossing of the second day
+    voided = crossing_rows(second)[2]
+    voided[1], voided[2] = "VOID", f"{second:%Y-%m-%d}T23:59:59+05:00"
+    write_crossings(delivery, date(2023, 4, 3), rows=[*crossing_rows(date(2023, 4, 3), 1), voided])
+    land(str(delivery), warehouse, progress=lambda _: None)
+
+    def staged() -> list[tuple]:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.sql(
+                "select * from staging.stg_immigration__border_crossings order by crossing_id"
+            ).fetchall()
+
+    assert run_dbt(["run", "--select", "stg_immigration__border_crossings"], warehouse).success
+    incremental = staged()
+    ids = {row[0]: row for row in incremental}
+    assert f"BC{first:%Y%m%d}000000" not in ids  # its only version no longer counts
+    assert f"BC{second:%Y%m%d}000002" not in ids  # voided
+    assert "BC20230403000000" in ids
+    assert str(ids[f"BC{first:%Y%m%d}000001"][7]).endswith("23:59:00")
+    assert len(ids) == 5 - 1 + 5 - 1 + 1
+    assert run_dbt(
+        ["run", "--full-refresh", "--select", "stg_immigration__border_crossings"], warehouse
+    ).success
+    assert staged() == incremental
