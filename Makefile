@@ -19,8 +19,16 @@ setup: $(BIN)/migstat
 
 # The main job: generate the built-in sample delivery, then land, validate,
 # build, test and export it; prints where the warehouse and docs site are.
+# Run again, it lands and builds nothing new; with another SCALE or SEED it
+# starts a new sample and a new warehouse (landing only ever adds).
+SAMPLE_STAMP = $(DATA)/.sample-scale-$(SCALE)-seed-$(SEED)
 demo: setup
-	$(BIN)/migstat generate --out $(DATA)/sample --scale $(SCALE) --seed $(SEED)
+	@if [ ! -f $(SAMPLE_STAMP) ]; then \
+		rm -rf $(DATA)/sample $(DATA)/sample_truth $(DATA)/.sample-* \
+			$(DATA)/warehouse.duckdb* $(DATA)/.warehouse.dbt && \
+		$(BIN)/migstat generate --out $(DATA)/sample --scale $(SCALE) --seed $(SEED) && \
+		touch $(SAMPLE_STAMP); \
+	fi
 	$(BIN)/migstat run --source $(DATA)/sample --warehouse $(DATA)/warehouse.duckdb
 
 # The test suite: pytest over the Python code, which also runs dbt build
