@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from migstat.dbt import BUILD_STATE_FILE, DbtError, project_dir, run_dbt, state_dir
+from migstat.dictionary import DATASETS
 
 # From this many landed crossing rows (a national delivery: scale 1.0 has 25
 # million), dbt builds one model at a time: each DuckDB query already uses
@@ -78,17 +79,10 @@ def build(
     return layer_timings(warehouse)
 
 
-# The dbt source each landed dataset feeds. A build after a delivery that
-# changed only some datasets rebuilds and tests only the models downstream
-# of their sources (and the landing's own view); everything else was built
-# from exactly the same rows last time.
-SOURCE_OF_DATASET = {
-    "border_crossings": "immigration.border_crossings",
-    "work_permits": "labour.work_permits",
-    "citizens": "registry.citizens",
-    "passports": "registry.passports",
-    "census_persons": "census.census_persons",
-}
+# A build after a delivery that changed only some datasets rebuilds and
+# tests only the models downstream of their dbt sources (each dataset is the
+# source table <bucket>.<name>, written from the data dictionary) and the
+# landing's own view; everything else was built from exactly the same rows.
 LANDING_SELECTORS = ["source:landing", "stg_landing__objects+"]
 
 
@@ -135,9 +129,10 @@ def plan_build(warehouse: Path, vintage: date | None = None, *, full: bool = Fal
             + str(previous.get("built_at", "?")),
             state,
         )
-    if any(name not in SOURCE_OF_DATASET for name in changed):
+    if any(name not in DATASETS for name in changed):
         return BuildPlan(None, "everything (a dataset without a known source changed)", state)
-    selectors = [f"source:{SOURCE_OF_DATASET[name]}+" for name in changed] + LANDING_SELECTORS
+    selectors = [f"source:{DATASETS[name].bucket}.{name}+" for name in changed]
+    selectors += LANDING_SELECTORS
     return BuildPlan(
         selectors, "what the new objects feed: " + ", ".join(changed) + " and downstream", state
     )
