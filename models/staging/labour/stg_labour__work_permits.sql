@@ -6,6 +6,18 @@ snapshots as (
     select * from {{ ref('stg_labour__work_permit_snapshots') }}
 ),
 
+-- the keys alone, imported apart: a CTE read twice is materialised, and
+-- materialising every parsed column of every monthly row cost more than
+-- reading the view twice
+snapshot_keys as (
+    select
+        work_permit_number,
+        snapshot_date,
+        object_id,
+        source_row_number
+    from {{ ref('stg_labour__work_permit_snapshots') }}
+),
+
 latest_rows as (
     -- each permit's latest row and the dates it was seen, aggregated on
     -- the keys alone: the snapshots list every permit every month, and
@@ -19,7 +31,7 @@ latest_rows as (
             'object_id': object_id,
             'source_row_number': source_row_number
         }) as latest_row
-    from snapshots
+    from snapshot_keys
     where work_permit_number is not null
     group by work_permit_number
 ),
