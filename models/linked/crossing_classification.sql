@@ -15,7 +15,9 @@
 {#- DuckDB turns an ASOF join into a nested loop when it under-estimates
     the left side (quadratic here): always use the sort-merge ASOF. #}
 {#- Its windows and ASOF joins hold memory outside DuckDB's cap: three
-    quarters of the cap keep the whole run under its peak (issue 8). #}
+    quarters of the cap keep it under the run's other peaks (alone at
+    scale 1.0: 7,574,736 kB and 175 s with the full cap, 5,724,588 kB
+    and 191 s with three quarters; docs/choices.md, "Peak memory"). #}
 {{ config(
     pre_hook=["set asof_loop_join_threshold = 0", "{{ memory_limit_share(0.75) }}"],
     post_hook=["reset asof_loop_join_threshold", "{{ memory_limit_share(1) }}"],

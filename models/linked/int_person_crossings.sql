@@ -58,7 +58,7 @@ kept as (
 -- each person's permit validity as disjoint periods (overlapping ones
 -- merged), so that a crossing joins at most one: the crossings are then
 -- read once, where finding the permitted ones apart made DuckDB hold a
--- copy of every crossing (scale 1.0: 80 s)
+-- copy of every crossing (alone at scale 1.0: 76 s, now 53 s)
 permit_overlaps as (
     select
         person_key,
