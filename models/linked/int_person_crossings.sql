@@ -4,6 +4,19 @@
 -- `linkage_duplicate_minutes` minutes of the person's previous crossing,
 -- another crossing_id) keeps only its first record; the dropped records
 -- are listed in int_duplicate_crossings.
+{#- DuckDB under-estimates the kept crossings (a fifth of the record keys
+    for the source filter, fewer still after the anti join) and so builds
+    its hash table on them, every crossing with its columns, and probes it
+    with the persons: at scale 1.0, 25 million wide rows hashed instead of
+    11 million persons. The joins keep the sides they are written with:
+    the record keys, the duplicates, the persons and the permit periods
+    are hashed, the crossings probe (docs/choices.md, "Hash the smaller
+    side"). #}
+{{ config(
+    pre_hook="set disabled_optimizers = 'build_side_probe_side'",
+    post_hook="reset disabled_optimizers",
+) }}
+
 with
 
 crossings as (
