@@ -31,6 +31,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -69,6 +71,55 @@ def timed(command: list[str], log: Path, env: dict[str, str] | None = None) -> d
     }
 
 
+def prepare_delivery(work: Path, scale: float, seed: int, results: dict) -> tuple[Path, Path]:
+    """The generated delivery of ``scale`` and ``seed`` (cached under ``work``)
+    without its last daily crossing file, and the folder that file is held in."""
+    delivery = work / f"delivery-{scale}"
+    held_back = work / f"held-back-{scale}"
+    if not (delivery / ".complete").exists():
+        shutil.rmtree(delivery, ignore_errors=True)
+        shutil.rmtree(held_back, ignore_errors=True)
+        work.mkdir(parents=True, exist_ok=True)
+        results["generate"] = timed(
+            [
+                str(BIN / "migstat"),
+                "generate",
+                "--out",
+                str(delivery),
+                "--scale",
+                str(scale),
+                "--seed",
+                str(seed),
+            ],
+            work / "generate.log",
+        )
+        # hold back the last daily crossing file: it is the daily increment
+        last = sorted((delivery / "immigration" / "border_crossings").rglob("border_crossings_*"))[
+            -1
+        ]
+        target = held_back / last.relative_to(delivery)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(last, target)
+        (delivery / ".complete").write_text("ok\n")
+    return delivery, held_back
+
+
+@contextmanager
+def held_back_day_delivered(delivery: Path, held_back: Path) -> Iterator[None]:
+    """The delivery with the held-back day in place; as generated minus that
+    day again afterwards, so that the cache serves the next run."""
+    files = [path for path in held_back.rglob("*") if path.is_file()]
+    for path in files:
+        target = delivery / path.relative_to(held_back)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    try:
+        yield
+    finally:
+        for path in files:
+            (delivery / path.relative_to(held_back)).unlink()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -89,36 +140,9 @@ def main() -> int:
         return result["exit_code"]
 
     work = args.workdir.resolve()
-    delivery = work / f"delivery-{args.scale}"
-    held_back = work / f"held-back-{args.scale}"
     warehouse = work / f"warehouse-{args.scale}" / "warehouse.duckdb"
     results: dict = {"scale": args.scale, "seed": args.seed}
-
-    if not (delivery / ".complete").exists():
-        shutil.rmtree(delivery, ignore_errors=True)
-        shutil.rmtree(held_back, ignore_errors=True)
-        work.mkdir(parents=True, exist_ok=True)
-        results["generate"] = timed(
-            [
-                str(BIN / "migstat"),
-                "generate",
-                "--out",
-                str(delivery),
-                "--scale",
-                str(args.scale),
-                "--seed",
-                str(args.seed),
-            ],
-            work / "generate.log",
-        )
-        # hold back the last daily crossing file: it is the daily increment
-        last = sorted((delivery / "immigration" / "border_crossings").rglob("border_crossings_*"))[
-            -1
-        ]
-        target = held_back / last.relative_to(delivery)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(last, target)
-        (delivery / ".complete").write_text("ok\n")
+    delivery, held_back = prepare_delivery(work, args.scale, args.seed, results)
 
     shutil.rmtree(warehouse.parent, ignore_errors=True)
     warehouse.parent.mkdir(parents=True)
@@ -126,15 +150,8 @@ def main() -> int:
     results["full_run"] = timed([*run, "--source", str(delivery)], work / "full_run.log")
 
     # the daily increment: the same delivery plus the held-back day
-    for path in held_back.rglob("*"):
-        if path.is_file():
-            target = delivery / path.relative_to(held_back)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-    results["daily_increment"] = timed([*run, "--source", str(delivery)], work / "daily.log")
-    for path in held_back.rglob("*"):  # leave the cached delivery as generated minus that day
-        if path.is_file():
-            (delivery / path.relative_to(held_back)).unlink()
+    with held_back_day_delivered(delivery, held_back):
+        results["daily_increment"] = timed([*run, "--source", str(delivery)], work / "daily.log")
 
     results["linkage_alone"] = linkage_alone(warehouse, work / "linkage.log")
 
