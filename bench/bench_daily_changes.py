@@ -46,6 +46,36 @@ RENUMBERED_OR_CUT_OFF = {
 }
 
 
+def rows_differing(con: duckdb.DuckDBPyConnection, table: str, kept: list[str]) -> dict:
+    """Rows of ``table`` only before and only after, on the ``kept`` columns."""
+    listed = ", ".join(f'"{name}"' for name in kept)
+    before, after = (f"select {listed} from {side}.{table}" for side in ("before", "after"))
+    only_before, only_after = con.sql(
+        f"select (select count(*) from ({before} except all {after})), "
+        f"(select count(*) from ({after} except all {before}))"
+    ).fetchone()
+    return {"rows_only_before": only_before, "rows_only_after": only_after}
+
+
+def persons_differing(con: duckdb.DuckDBPyConnection, table: str, kept: list[str]) -> dict:
+    """Persons of ``table`` new, gone, and with a row changed on the ``kept`` columns."""
+    listed = ", ".join(f'"{name}"' for name in kept)
+    per_person = (
+        f"select person_key, count(*) as row_count, sum(hash(({listed}))) as content "
+        f"from {{side}}.{table} group by person_key"
+    )
+    new, gone, changed, in_both = con.sql(
+        "select count(*) filter (where b.person_key is null), "
+        "count(*) filter (where a.person_key is null), "
+        "count(*) filter (where a.person_key is not null and b.person_key is not null "
+        "and (a.row_count <> b.row_count or a.content <> b.content)), "
+        "count(*) filter (where a.person_key is not null and b.person_key is not null) "
+        f"from ({per_person.format(side='before')}) as b "
+        f"full join ({per_person.format(side='after')}) as a on a.person_key = b.person_key"
+    ).fetchone()
+    return {"new": new, "gone": gone, "changed": changed, "in_both": in_both}
+
+
 def compare(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> dict:
     """Rows (and persons) of one table that differ between ``before`` and ``after``."""
     columns = [
@@ -58,55 +88,18 @@ def compare(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> dict:
         ).fetchall()
         if name not in RUN_TIMESTAMPS
     ]
-
-    def differing(kept: list[str]) -> tuple[int, int]:
-        listed = ", ".join(f'"{name}"' for name in kept)
-        before = f'select {listed} from before."{schema}"."{table}"'
-        after = f'select {listed} from after."{schema}"."{table}"'
-        return con.sql(
-            f"select (select count(*) from ({before} except all {after})), "
-            f"(select count(*) from ({after} except all {before}))"
-        ).fetchone()
-
-    (rows_after,) = con.sql(f'select count(*) from after."{schema}"."{table}"').fetchone()
-    only_before, only_after = differing(columns)
-    report = {
-        "rows_after": rows_after,
-        "rows_only_before": only_before,
-        "rows_only_after": only_after,
-    }
     lasting = [name for name in columns if name not in RENUMBERED_OR_CUT_OFF]
-    if len(lasting) < len(columns):
-        only_before, only_after = differing(lasting)
-        report["without_renumbered_or_cut_off"] = {
-            "rows_only_before": only_before,
-            "rows_only_after": only_after,
-        }
+    qualified = f'"{schema}"."{table}"'
+    (rows_after,) = con.sql(f"select count(*) from after.{qualified}").fetchone()
+    report = {"rows_after": rows_after, **rows_differing(con, qualified, columns)}
+    if lasting != columns:
+        report["without_renumbered_or_cut_off"] = rows_differing(con, qualified, lasting)
     if "person_key" in columns:
-
-        def persons(kept: list[str]) -> tuple[int, int, int, int]:
-            listed = ", ".join(f'"{name}"' for name in kept)
-
-            def per_person(database: str) -> str:
-                return (
-                    f"select person_key, count(*) as row_count, sum(hash(({listed}))) as content "
-                    f'from {database}."{schema}"."{table}" group by person_key'
-                )
-
-            return con.sql(
-                f"select count(*) filter (where b.person_key is null), "
-                f"count(*) filter (where a.person_key is null), "
-                f"count(*) filter (where a.person_key is not null and b.person_key is not null "
-                f"and (a.row_count <> b.row_count or a.content <> b.content)), "
-                f"count(*) filter (where a.person_key is not null and b.person_key is not null) "
-                f"from ({per_person('before')}) as b full join ({per_person('after')}) as a "
-                f"on a.person_key = b.person_key"
-            ).fetchone()
-
-        new, gone, changed, kept = persons(columns)
-        report["persons"] = {"new": new, "gone": gone, "changed": changed, "in_both": kept}
-        if len(lasting) < len(columns):
-            report["persons"]["changed_without_renumbered_or_cut_off"] = persons(lasting)[2]
+        report["persons"] = persons_differing(con, qualified, columns)
+        if lasting != columns:
+            report["persons"]["changed_without_renumbered_or_cut_off"] = persons_differing(
+                con, qualified, lasting
+            )["changed"]
     return report
 
 
