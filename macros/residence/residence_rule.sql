@@ -28,6 +28,63 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The days a person with a single crossing is tested on (migrbc: the
+    days elapsed since it, to the cut-off, or to a known death when the
+    rule truncates at death). -#}
+{% macro residence_single_crossing_days(crossing_date, known_death_date, vintage) -%}
+    greatest(
+        0,
+        least(
+            {{ vintage }},
+            {%- if var('residence_truncate_at_death', true) %}
+            coalesce({{ known_death_date }}, {{ vintage }})
+            {%- else %}
+            {{ vintage }}
+            {%- endif %}
+        ) - {{ crossing_date }}
+    )
+{%- endmacro %}
+
+{#- What the residence rule reads from one crossing, as one number:
+    int_crossing_verdicts keeps a person's verdicts for as long as the sum
+    of these over their crossings is unchanged (doc: residence_rule_incremental). -#}
+{% macro residence_crossing_input_hash(crossing, known_death_date) -%}
+    hash(
+        {{ crossing }}.crossing_id,
+        {{ crossing }}.crossing_order,
+        {{ crossing }}.direction,
+        {{ crossing }}.crossing_date,
+        {{ crossing }}.crossing_time,
+        {{ crossing }}.is_citizen,
+        {{ crossing }}.visa_type,
+        {{ crossing }}.has_valid_work_permit,
+        {{ crossing }}.is_repaired,
+        {{ known_death_date }}
+    )
+{%- endmacro %}
+
+{#- Everything a person's verdicts depend on, as one number: their
+    crossings (the sum of residence_crossing_input_hash), the start of
+    observation, the rule's parameters and, for a person with a single
+    crossing, the days it is tested on up to the threshold (past it, the
+    verdict no longer moves with the cut-off). The cut-off itself is not
+    in it: what moves with it is applied by crossing_classification. -#}
+{% macro residence_person_input_fingerprint(
+    crossing_count, input_hash_sum, single_crossing_days, observation_start_date
+) -%}
+    hash(
+        {{ input_hash_sum }},
+        {{ crossing_count }},
+        case
+            when {{ crossing_count }} = 1
+                then least({{ single_crossing_days }}, {{ var('residence_threshold_days') | int }})
+        end,
+        {{ observation_start_date }},
+        '{{ var("residence_window_days") }} {{ var("residence_threshold_days") }} '
+        || '{{ var("residence_truncate_at_death", true) }} {{ residence_resident_visa_types() | replace("\'", "") }}'
+    )
+{%- endmacro %}
+
 {#- Days on the "other" side that end a test as a non-migration: the test
     fails as soon as they exceed window - threshold (122 by default). -#}
 {% macro residence_other_side_days() -%}
