@@ -614,6 +614,32 @@ def test_write_audit_publish_keeps_the_old_release_when_the_audit_fails(tmp_path
     assert not list((out / "releases").glob(".staging-*"))
 
 
+def test_publish_mends_exports_copied_through_their_links(tmp_path):
+    """A copy that followed the links turns ``current`` and the stable names
+    into folders and files; the next release moves them aside and links
+    them again instead of failing."""
+    import shutil
+
+    warehouse = build_public_warehouse(
+        tmp_path / "wh" / "warehouse.duckdb", first_year=2023, n_citizenships=2
+    )
+    published = tmp_path / "wh" / "exports"
+    assert publish(warehouse, published, audit_passed=True, progress=lambda _: None).published
+    out = tmp_path / "copy" / "exports"
+    shutil.copytree(published, out)  # follows the links
+    assert not (out / "current").is_symlink() and (out / "current").is_dir()
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.sql("update marts.migration_statistics_public set vintage = date '2024-01-31'")
+    messages: list[str] = []
+    assert publish(warehouse, out, audit_passed=True, progress=messages.append).published
+    assert _release_state(out) == ("releases/2024-01-31", "2024-01-31")
+    assert (out / "sdmx").is_symlink() and (out / "sdmx" / "IMM.csv").is_file()
+    moved = json.loads((out / "releases" / "_unreleased" / "current" / "manifest.json").read_text())
+    assert moved["vintage"] == VINTAGE.isoformat()
+    assert any("moved the unreleased current" in message for message in messages), messages
+
+
 def test_exports_read_only_the_public_relations(tmp_path):
     warehouse = build_public_warehouse(
         tmp_path / "warehouse.duckdb", pyramid=False, first_year=2023, n_citizenships=4

@@ -17,6 +17,9 @@ symlink::
     <out_dir>/current -> releases/<...>  swapped atomically (os.replace)
     <out_dir>/sdmx, migration_statistics.xlsx, report, manifest.json -> current/...
     <out_dir>/rejected/                  the last build whose audit failed (not published)
+    <out_dir>/releases/_unreleased/      what stood where a link belongs: files written
+                                         before releases existed, or the folders a copy
+                                         that followed the links left (moved, not deleted)
 
 The census coverage table is not disclosure-controlled in the warehouse; its
 export is: the census counts get the rule of methodology section 5 (primary
@@ -561,16 +564,22 @@ def _link_stable_names(out_dir: Path, releases: Path, progress: Progress) -> Non
             path.unlink()
         elif path.exists():
             # files written by write_exports straight into out_dir before releases
-            legacy = releases / "_unreleased"
-            legacy.mkdir(parents=True, exist_ok=True)
-            stale = legacy / name
-            if stale.is_dir():
-                shutil.rmtree(stale)
-            elif stale.exists():
-                stale.unlink()
-            path.rename(stale)
-            progress(f"publish: moved the unreleased {name} to {legacy}")
+            _move_aside(path, releases, progress)
         path.symlink_to(target)
+
+
+def _move_aside(path: Path, releases: Path, progress: Progress) -> None:
+    """Move a file or folder that stands where a link belongs into
+    ``releases/_unreleased`` (replacing what an earlier move left there)."""
+    legacy = releases / "_unreleased"
+    legacy.mkdir(parents=True, exist_ok=True)
+    stale = legacy / path.name
+    if stale.is_dir():
+        shutil.rmtree(stale)
+    elif stale.exists():
+        stale.unlink()
+    path.rename(stale)
+    progress(f"publish: moved the unreleased {path.name} to {legacy}")
 
 
 def _prune(releases: Path, keep: int | None, current: Path, progress: Progress) -> None:
@@ -642,7 +651,13 @@ def publish(
     staging.rename(release)
     link_tmp = out_dir / f".current-{uuid.uuid4().hex}"
     link_tmp.symlink_to(Path("releases") / release.name)
-    os.replace(link_tmp, out_dir / "current")
+    current_link = out_dir / "current"
+    if current_link.exists() and not current_link.is_symlink():
+        # a copy of the exports that followed the links (shutil.copytree's
+        # default, cp -L) leaves a folder here, which os.replace cannot
+        # replace with a link
+        _move_aside(current_link, releases, progress)
+    os.replace(link_tmp, current_link)
     _link_stable_names(out_dir, releases, progress)
     _prune(releases, keep, release, progress)
     message = f"publish: released vintage {vintage} as {release.relative_to(out_dir)}"
