@@ -280,6 +280,84 @@ def test_the_residence_rule_classifies_again_only_the_persons_whose_inputs_chang
         assert rows_of(con, "gone") == []
 
 
+def test_the_linkage_records_are_written_again_only_where_their_sources_changed(
+    built_warehouse, tmp_path
+):
+    """Issue 8: int_linkage_records writes again the crossing records of the
+    delivery objects whose crossings changed and the records of a register
+    that changed. On a copy of the built warehouse: one object's crossing
+    records are removed, a crossing record of another object is altered, a
+    record of a crossing that does not exist is added to a third object and
+    one citizen's record is removed. An incremental run must bring back the
+    removed records as they were, keep the altered one as stored (its object
+    did not change), drop the one of no crossing and leave the table's
+    content otherwise as it was. A changed register fingerprint on the
+    crossings then makes the next run write every crossing record again."""
+    import shutil
+
+    from migstat.dbt import run_dbt
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse, warehouse)
+    records = "linked.int_linkage_records"
+
+    def content(con) -> tuple:
+        return con.sql(f"select count(*), sum(hash(r)) from {records} as r").fetchone()
+
+    with duckdb.connect(str(warehouse)) as con:
+        before = content(con)
+        removed_object, altered_object, padded_object = (
+            object_id
+            for (object_id,) in con.sql(
+                f"select source_object_id from {records} where source_system = 'border_crossings' "
+                "group by source_object_id order by source_object_id limit 3"
+            ).fetchall()
+        )
+        (altered,) = con.execute(
+            f"select min(record_id) from {records} where source_object_id = ?", [altered_object]
+        ).fetchone()
+        removed_count = con.execute(
+            f"delete from {records} where source_object_id = ?", [removed_object]
+        ).fetchone()[0]
+        assert removed_count > 0
+        con.execute(
+            f"update {records} set surname_std = 'KEPT AS STORED' where record_id = ?", [altered]
+        )
+        con.execute(
+            f"insert into {records} by name select * replace ('border_crossings:gone' as "
+            "record_id, 'gone' as source_record_id) from "
+            f"{records} where record_id = (select min(record_id) from {records} "
+            "where source_object_id = ?)",
+            [padded_object],
+        )
+        con.execute(
+            f"delete from {records} where record_id = "
+            f"(select min(record_id) from {records} where source_system = 'citizens')"
+        )
+
+    result = run_dbt(["run", "--select", "int_linkage_records"], warehouse)
+    assert result.success, result.failures
+
+    with duckdb.connect(str(warehouse)) as con:
+        assert con.execute(
+            f"select surname_std from {records} where record_id = ?", [altered]
+        ).fetchall() == [("KEPT AS STORED",)]
+        assert con.execute(
+            f"select count(*) from {records} where source_record_id = 'gone'"
+        ).fetchone() == (0,)
+        assert content(con)[0] == before[0]
+        # a changed register fingerprint on the crossings: all written again
+        con.execute(
+            f"update {records} set input_fingerprint = 0 where source_system = 'border_crossings'"
+        )
+
+    result = run_dbt(["run", "--select", "int_linkage_records"], warehouse)
+    assert result.success, result.failures
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert content(con) == before
+
+
 def test_dbt_project_runs_on_its_own_against_a_landed_warehouse(built_warehouse):
     root = Path(__file__).resolve().parents[2]
     target = built_warehouse.parent / "standalone_target"

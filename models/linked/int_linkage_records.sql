@@ -14,11 +14,46 @@
 -- under which visa), and a naturalised
 -- citizen's register entry carries the birth country as the nationality
 -- held before naturalisation (doc: linkage_probabilistic_model).
+--
+-- Incremental (doc: linkage_records_incremental): a run writes again only
+-- the crossing records of the delivery objects whose crossings changed, and
+-- the records of a register only when that register changed. What the
+-- crossing records read from the registers is in their input fingerprint:
+-- when it changes, every crossing record is written again.
+-- depends_on: {{ ref('stg_immigration__border_crossings') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='record_id',
+    on_schema_change='fail',
+    post_hook="{{ linkage_records_drop_gone() }}",
+) }}
+{%- set plan = linkage_records_plan() %}
 with
 
 crossings as (
     select * from {{ ref('int_crossings_harmonized') }}
+    {%- if plan.incremental and not plan.all_crossings %}
+        -- the crossings of the objects whose crossings changed, read by
+        -- their object (a filter the scan applies to whole row groups) ...
+        where object_id in ({{ plan.changed_objects_sql }})
+    {%- endif %}
 ),
+{%- set read_moved_crossings = plan.incremental and not plan.all_crossings
+    and plan.records_in_changed_objects > 0 %}
+{%- if read_moved_crossings %}
+
+-- ... and those whose stored record came from one of those objects
+moved_crossings as (
+    select * from {{ ref('int_crossings_harmonized') }}
+    where
+        crossing_id in (
+            select source_record_id from {{ this }}
+            where source_system = 'border_crossings' and source_object_id in ({{ plan.changed_objects_sql }})
+        )
+        and object_id not in ({{ plan.changed_objects_sql }})
+),
+{%- endif %}
 
 permits as (
     select * from {{ ref('int_work_permits_harmonized') }}
@@ -74,8 +109,16 @@ crossing_records as (
         crossings.direction as record_direction,
         crossings.visa_type as record_visa_type,
         cast(null as varchar) as previous_citizenship_iso3,
-        3 as attribute_priority
-    from crossings
+        3 as attribute_priority,
+        crossings.object_id as source_object_id,
+        {{ linkage_crossing_register_fingerprint() }} as input_fingerprint
+    from (
+        select * from crossings
+        {%- if read_moved_crossings %}
+        union all by name
+        select * from moved_crossings
+        {%- endif %}
+    ) as crossings
     left join citizens
         on crossings.national_id = citizens.national_id
     left join permits
@@ -111,8 +154,13 @@ permit_records as (
         cast(null as varchar) as record_direction,
         cast(null as varchar) as record_visa_type,
         cast(null as varchar) as previous_citizenship_iso3,
-        2 as attribute_priority
+        2 as attribute_priority,
+        cast(null as varchar) as source_object_id,
+        {{ linkage_register_fingerprint(ref('int_work_permits_harmonized')) }} as input_fingerprint
     from permit_names
+    {%- if plan.incremental and 'work_permits' not in plan.changed_registers %}
+    where false
+    {%- endif %}
 ),
 
 citizen_names as (
@@ -148,8 +196,13 @@ citizen_records as (
                 and citizen_names.birth_country_iso3 not in ('{{ var("reporting_country") }}', '_U')
                 then citizen_names.birth_country_iso3
         end as previous_citizenship_iso3,
-        1 as attribute_priority
+        1 as attribute_priority,
+        cast(null as varchar) as source_object_id,
+        {{ linkage_register_fingerprint(ref('int_citizens_harmonized')) }} as input_fingerprint
     from citizen_names
+    {%- if plan.incremental and 'citizens' not in plan.changed_registers %}
+    where false
+    {%- endif %}
 ),
 
 passport_records as (
@@ -173,8 +226,13 @@ passport_records as (
         cast(null as varchar) as record_direction,
         cast(null as varchar) as record_visa_type,
         cast(null as varchar) as previous_citizenship_iso3,
-        4 as attribute_priority
+        4 as attribute_priority,
+        cast(null as varchar) as source_object_id,
+        {{ linkage_register_fingerprint(ref('stg_registry__passports')) }} as input_fingerprint
     from passports
+    {%- if plan.incremental and 'passports' not in plan.changed_registers %}
+    where false
+    {%- endif %}
 ),
 
 unioned as (
@@ -221,7 +279,11 @@ final as (
         -- which visa (crossings only)
         unioned.record_time,
         unioned.record_direction,
-        unioned.record_visa_type
+        unioned.record_visa_type,
+
+        -- what the record was made from (doc: linkage_records_incremental)
+        unioned.source_object_id,
+        unioned.input_fingerprint
     from unioned
 )
 
