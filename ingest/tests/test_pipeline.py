@@ -672,3 +672,14 @@ def test_the_crossings_staging_follows_corrections_voids_and_re_deliveries(deliv
         ["run", "--full-refresh", "--select", "stg_immigration__border_crossings"], warehouse
     ).success
     assert staged() == incremental
+
+    # the new day re-delivered without its VOID: the voided crossing is back
+    write_crossings(delivery, date(2023, 4, 3), rows=crossing_rows(date(2023, 4, 3), 1))
+    land(str(delivery), warehouse, progress=lambda _: None)
+    assert run_dbt(["run", "--select", "stg_immigration__border_crossings"], warehouse).success
+    incremental = staged()
+    assert f"BC{second:%Y%m%d}000002" in {row[0] for row in incremental}
+    assert run_dbt(
+        ["run", "--full-refresh", "--select", "stg_immigration__border_crossings"], warehouse
+    ).success
+    assert staged() == incremental

@@ -18,7 +18,8 @@
 -- Incremental, because a daily delivery touches a few thousand crossings
 -- of tens of millions: a run ranks again only the crossings with a
 -- version in an object not yet seen here, or whose winning version's
--- object no longer counts (superseded by a re-delivery). Their new winner
+-- object no longer counts (superseded by a re-delivery), or with a version
+-- in an upload that a re-delivery not seen here replaced. Their new winner
 -- replaces the old row; the post-hook then drops those whose new winner
 -- is VOID, and those left with no version at all. A full build
 -- (`migstat run` after a change of code or vintage) ranks everything.
@@ -48,6 +49,21 @@ affected_crossings as (
     union
     select crossing_id from {{ this }}
     where object_id not in (select version_objects.object_id from version_objects)
+    union
+    -- the crossings of an upload that a re-delivery not seen here replaced:
+    -- one that the earlier upload voided has no row here to be found by,
+    -- and its older versions win again if the re-delivery drops the VOID
+    select replaced_rows.crossing_id
+    from {{ source('immigration', 'border_crossings') }} as replaced_rows
+    where
+        replaced_rows._object_id in (
+            select replaced_objects.object_id
+            from {{ source('landing', 'objects') }} as replaced_objects
+            where
+                replaced_objects.dataset = 'border_crossings'
+                and replaced_objects.status = 'superseded'
+                and replaced_objects.superseded_by not in (select built_objects.object_id from built_objects)
+        )
 ),
 
 {% endif %}
