@@ -221,60 +221,65 @@ def test_a_daily_delivery_rebuilds_what_it_feeds_and_gives_the_full_build_s_figu
     assert latest_vintage(warehouse) == latest_vintage(built_warehouse)
 
 
-def test_the_residence_rule_classifies_again_only_the_persons_whose_inputs_changed(
-    built_warehouse, tmp_path
+@pytest.mark.parametrize(
+    ("model", "stored_column"),
+    [("int_crossing_verdicts", "resolution_rule"), ("int_person_crossings", "port_code")],
+)
+def test_the_models_kept_per_person_rebuild_only_the_persons_whose_inputs_changed(
+    built_warehouse, tmp_path, model, stored_column
 ):
-    """Issue 8: int_crossing_verdicts keeps a person's verdicts while their
-    input fingerprint holds. On a copy of the built warehouse, one person's
-    stored verdicts are altered (fingerprint intact), another's fingerprint
-    is spoiled, a third person's rows are removed and a person who has no
-    crossing is added; an incremental run of the model must keep the first
-    as stored, classify the second and third again, and drop the fourth."""
+    """Issue 8: int_crossing_verdicts (the residence rule) and
+    int_person_crossings keep a person's rows while their input fingerprint
+    holds. On a copy of the built warehouse, one person's stored rows are
+    altered (fingerprint intact), another's fingerprint is spoiled, a third
+    person's rows are removed and a person who has no crossing is added; an
+    incremental run of the model must keep the first as stored, build the
+    second and third again, and drop the fourth."""
     import shutil
 
     from migstat.dbt import run_dbt
 
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(built_warehouse, warehouse)
-    verdicts = "linked.int_crossing_verdicts"
+    table = f"linked.{model}"
 
     def rows_of(con, person_key: str) -> list[tuple]:
         return con.execute(
-            f"select * from {verdicts} where person_key = ? order by crossing_id", [person_key]
+            f"select * from {table} where person_key = ? order by crossing_id", [person_key]
         ).fetchall()
 
     with duckdb.connect(str(warehouse)) as con:
         kept, spoiled, removed = (
             key
             for (key,) in con.sql(
-                f"select person_key from {verdicts} group by person_key "
+                f"select person_key from {table} group by person_key "
                 "having count(*) >= 2 order by person_key limit 3"
             ).fetchall()
         )
         spoiled_rows, removed_rows = rows_of(con, spoiled), rows_of(con, removed)
         con.execute(
-            f"update {verdicts} set resolution_rule = 'kept as stored' where person_key = ?", [kept]
+            f"update {table} set {stored_column} = 'kept as stored' where person_key = ?", [kept]
         )
         con.execute(
-            f"update {verdicts} set input_fingerprint = 0, resolution_rule = 'stale' "
+            f"update {table} set input_fingerprint = 0, {stored_column} = 'stale' "
             "where person_key = ?",
             [spoiled],
         )
-        con.execute(f"delete from {verdicts} where person_key = ?", [removed])
+        con.execute(f"delete from {table} where person_key = ?", [removed])
         con.execute(
-            f"insert into {verdicts} by name select * replace ('gone' as person_key, "
-            f"'gone-1' as crossing_id) from {verdicts} where person_key = ?",
+            f"insert into {table} by name select * replace ('gone' as person_key, "
+            f"'gone-1' as crossing_id) from {table} where person_key = ?",
             [kept],
         )
 
-    result = run_dbt(["run", "--select", "int_crossing_verdicts"], warehouse)
+    result = run_dbt(["run", "--select", model], warehouse)
     assert result.success, result.failures
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        kept_rules = con.execute(
-            f"select distinct resolution_rule from {verdicts} where person_key = ?", [kept]
+        kept_values = con.execute(
+            f"select distinct {stored_column} from {table} where person_key = ?", [kept]
         ).fetchall()
-        assert kept_rules == [("kept as stored",)]
+        assert kept_values == [("kept as stored",)]
         assert rows_of(con, spoiled) == spoiled_rows
         assert rows_of(con, removed) == removed_rows
         assert rows_of(con, "gone") == []

@@ -12,9 +12,22 @@
     the record keys, the duplicates, the persons and the permit periods
     are hashed, the crossings probe (docs/choices.md, "Hash the smaller
     side"). #}
+{#- Incremental per person (doc: person_crossings_incremental): a run
+    writes again only the persons whose input fingerprint is new or
+    differs; the post-hook drops the persons no longer with crossings. #}
 {{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='person_key',
+    on_schema_change='fail',
     pre_hook="set disabled_optimizers = 'build_side_probe_side'",
-    post_hook="reset disabled_optimizers",
+    post_hook=[
+        "reset disabled_optimizers",
+        "{% if is_incremental() %}"
+        ~ "delete from {{ this }} where person_key not in"
+        ~ " (select person_key from {{ ref('int_persons') }} where has_crossings)"
+        ~ "{% endif %}",
+    ],
 ) }}
 
 with
@@ -39,6 +52,84 @@ permit_validity as (
 duplicates as (
     select * from {{ ref('int_duplicate_crossings') }}
 ),
+
+-- what a person's rows are made from, as one number (a second import of
+-- the record keys: in an incremental run the one above is filtered)
+crossing_inputs as (
+    select
+        person_key,
+        count(*) as crossing_records,
+        -- which crossings, and the delivery object of each one's winning
+        -- version (which fixes its row)
+        sum(hash(source_record_id, source_object_id)) as crossing_records_hash
+    from {{ ref('int_record_person_keys') }}
+    where source_system = 'border_crossings'
+    group by person_key
+),
+
+permit_inputs as (
+    select
+        person_key,
+        count(*) as permit_rows,
+        sum(hash(valid_from, valid_to)) as permit_rows_hash
+    from permit_validity
+    group by person_key
+),
+
+person_inputs as (
+    select
+        persons.person_key,
+        persons.is_citizen,
+        persons.naturalisation_date,
+        persons.previous_citizenship_iso3,
+        persons.citizenship_iso3,
+        persons.sex,
+        persons.birth_date,
+        persons.birth_date_precision,
+        persons.death_date,
+        hash(
+            crossing_inputs.crossing_records,
+            crossing_inputs.crossing_records_hash,
+            persons.is_citizen,
+            persons.naturalisation_date,
+            persons.previous_citizenship_iso3,
+            persons.citizenship_iso3,
+            persons.sex,
+            persons.birth_date,
+            persons.birth_date_precision,
+            persons.death_date,
+            coalesce(permit_inputs.permit_rows, 0),
+            permit_inputs.permit_rows_hash
+        ) as input_fingerprint
+    from persons
+    inner join crossing_inputs
+        on persons.person_key = crossing_inputs.person_key
+    left join permit_inputs
+        on persons.person_key = permit_inputs.person_key
+),
+{%- if is_incremental() %}
+
+stored_fingerprints as (
+    select distinct
+        person_key,
+        input_fingerprint
+    from {{ this }}
+),
+
+affected_persons as (
+    select person_key from (
+        select
+            person_key,
+            input_fingerprint
+        from person_inputs
+        except
+        select
+            person_key,
+            input_fingerprint
+        from stored_fingerprints
+    )
+),
+{%- endif %}
 
 kept as (
     select
@@ -66,6 +157,9 @@ kept as (
     -- a delim join that hashed every crossing_id
     anti join duplicates
         on crossings.crossing_id = duplicates.crossing_id
+    {%- if is_incremental() %}
+    where record_keys.person_key in (select affected_persons.person_key from affected_persons)
+    {%- endif %}
 ),
 
 -- each person's permit validity as disjoint periods (overlapping ones
@@ -127,9 +221,12 @@ final as (
 
         -- as recorded on the crossing
         kept.citizenship_iso3 as crossing_citizenship_iso3,
-        kept.sex as crossing_sex
+        kept.sex as crossing_sex,
+
+        -- what the person's rows were made from (incremental runs)
+        persons.input_fingerprint
     from kept
-    inner join persons
+    inner join person_inputs as persons
         on kept.person_key = persons.person_key
     left join permit_periods
         on

@@ -17,6 +17,7 @@ final as (
     select
         records.source_system,
         records.source_record_id,
+        records.source_object_id,
         clusters.cluster_id
     from records
     inner join clusters

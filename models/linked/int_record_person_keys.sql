@@ -15,6 +15,7 @@ final as (
     select
         record_clusters.source_system,
         record_clusters.source_record_id,
+        record_clusters.source_object_id,
         record_clusters.cluster_id,
         persons.person_id,
         persons.person_key
