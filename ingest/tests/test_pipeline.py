@@ -221,6 +221,11 @@ def test_a_daily_delivery_rebuilds_what_it_feeds_and_gives_the_full_build_s_figu
     assert latest_vintage(warehouse) == latest_vintage(built_warehouse)
 
 
+def first_values(con: duckdb.DuckDBPyConnection, query: str) -> list:
+    """The first column of a query's rows."""
+    return [row[0] for row in con.sql(query).fetchall()]
+
+
 @pytest.mark.parametrize(
     ("model", "stored_column"),
     [("int_crossing_verdicts", "resolution_rule"), ("int_person_crossings", "port_code")],
@@ -249,12 +254,10 @@ def test_the_models_kept_per_person_rebuild_only_the_persons_whose_inputs_change
         ).fetchall()
 
     with duckdb.connect(str(warehouse)) as con:
-        kept, spoiled, removed = (
-            key
-            for (key,) in con.sql(
-                f"select person_key from {table} group by person_key "
-                "having count(*) >= 2 order by person_key limit 3"
-            ).fetchall()
+        kept, spoiled, removed = first_values(
+            con,
+            f"select person_key from {table} group by person_key "
+            "having count(*) >= 2 order by person_key limit 3",
         )
         spoiled_rows, removed_rows = rows_of(con, spoiled), rows_of(con, removed)
         con.execute(
@@ -311,12 +314,10 @@ def test_the_linkage_records_are_written_again_only_where_their_sources_changed(
 
     with duckdb.connect(str(warehouse)) as con:
         before = content(con)
-        removed_object, altered_object, padded_object = (
-            object_id
-            for (object_id,) in con.sql(
-                f"select source_object_id from {records} where source_system = 'border_crossings' "
-                "group by source_object_id order by source_object_id limit 3"
-            ).fetchall()
+        removed_object, altered_object, padded_object = first_values(
+            con,
+            f"select source_object_id from {records} where source_system = 'border_crossings' "
+            "group by source_object_id order by source_object_id limit 3",
         )
         (altered,) = con.execute(
             f"select min(record_id) from {records} where source_object_id = ?", [altered_object]

@@ -76,36 +76,37 @@ permit_inputs as (
     group by person_key
 ),
 
+-- the attributes of the person this model uses
+person_attributes as (
+    select
+        person_key,
+        is_citizen,
+        naturalisation_date,
+        previous_citizenship_iso3,
+        citizenship_iso3,
+        sex,
+        birth_date,
+        birth_date_precision,
+        death_date
+    from persons
+),
+
 person_inputs as (
     select
-        persons.person_key,
-        persons.is_citizen,
-        persons.naturalisation_date,
-        persons.previous_citizenship_iso3,
-        persons.citizenship_iso3,
-        persons.sex,
-        persons.birth_date,
-        persons.birth_date_precision,
-        persons.death_date,
+        person_attributes.*,
         hash(
+            -- the whole row of person_attributes, as one value
+            person_attributes,  -- noqa: RF02
             crossing_inputs.crossing_records,
             crossing_inputs.crossing_records_hash,
-            persons.is_citizen,
-            persons.naturalisation_date,
-            persons.previous_citizenship_iso3,
-            persons.citizenship_iso3,
-            persons.sex,
-            persons.birth_date,
-            persons.birth_date_precision,
-            persons.death_date,
             coalesce(permit_inputs.permit_rows, 0),
             permit_inputs.permit_rows_hash
         ) as input_fingerprint
-    from persons
+    from person_attributes
     inner join crossing_inputs
-        on persons.person_key = crossing_inputs.person_key
+        on person_attributes.person_key = crossing_inputs.person_key
     left join permit_inputs
-        on persons.person_key = permit_inputs.person_key
+        on person_attributes.person_key = permit_inputs.person_key
 ),
 {%- if is_incremental() %}
 
