@@ -296,8 +296,10 @@ def test_the_linkage_records_are_written_again_only_where_their_sources_changed(
     that changed. On a copy of the built warehouse: one object's crossing
     records are removed, a crossing record of another object is altered, a
     record of a crossing that does not exist is added to a third object and
-    one citizen's record is removed. An incremental run must bring back the
-    removed records as they were, keep the altered one as stored (its object
+    one citizen's record is removed, one crossing record is said to come
+    from an object that no longer counts and one moved between objects. An
+    incremental run must bring back the removed and mislabelled records as
+    they were, keep the altered one as stored (its object
     did not change), drop the one of no crossing and leave the table's
     content otherwise as it was. A changed register fingerprint on the
     crossings then makes the next run write every crossing record again."""
@@ -314,10 +316,13 @@ def test_the_linkage_records_are_written_again_only_where_their_sources_changed(
 
     with duckdb.connect(str(warehouse)) as con:
         before = content(con)
-        removed_object, altered_object, padded_object = first_values(
-            con,
-            f"select source_object_id from {records} where source_system = 'border_crossings' "
-            "group by source_object_id order by source_object_id limit 3",
+        removed_object, altered_object, padded_object, relabelled_object, donor_object = (
+            first_values(
+                con,
+                f"select source_object_id from {records} "
+                "where source_system = 'border_crossings' "
+                "group by source_object_id order by source_object_id limit 5",
+            )
         )
         (altered,) = con.execute(
             f"select min(record_id) from {records} where source_object_id = ?", [altered_object]
@@ -340,6 +345,23 @@ def test_the_linkage_records_are_written_again_only_where_their_sources_changed(
             f"delete from {records} where record_id = "
             f"(select min(record_id) from {records} where source_system = 'citizens')"
         )
+        # a record said to come from an object that no longer counts, and
+        # one moved into its object from another, so that its object's
+        # count holds: only the gone object tells where to look
+        mislabelled = {}
+        for record_object, new_object in (
+            (relabelled_object, "gone-object"),
+            (donor_object, relabelled_object),
+        ):
+            (record_id,) = con.execute(
+                f"select min(record_id) from {records} where source_object_id = ?",
+                [record_object],
+            ).fetchone()
+            con.execute(
+                f"update {records} set source_object_id = ? where record_id = ?",
+                [new_object, record_id],
+            )
+            mislabelled[record_id] = record_object
 
     result = run_dbt(["run", "--select", "int_linkage_records"], warehouse)
     assert result.success, result.failures
@@ -352,6 +374,10 @@ def test_the_linkage_records_are_written_again_only_where_their_sources_changed(
             f"select count(*) from {records} where source_record_id = 'gone'"
         ).fetchone() == (0,)
         assert content(con)[0] == before[0]
+        for record_id, record_object in mislabelled.items():
+            assert con.execute(
+                f"select source_object_id from {records} where record_id = ?", [record_id]
+            ).fetchall() == [(record_object,)]
         # a changed register fingerprint on the crossings: all written again
         con.execute(
             f"update {records} set input_fingerprint = 0 where source_system = 'border_crossings'"

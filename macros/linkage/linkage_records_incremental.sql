@@ -39,8 +39,12 @@
       staging differs from the number of stored crossing records (new,
       superseded, or gaining or losing a crossing's winning version), and
       changed_objects_sql, the same as a SQL list (`null` when empty);
-    - records_in_changed_objects: stored crossing records from those
-      objects (their crossings are read again wherever they now are);
+    - gone_objects, gone_objects_sql and records_in_gone_objects: the
+      changed objects no longer in staging at all (superseded, or past the
+      vintage), as a list, as SQL, and the number of stored records from
+      them: those crossings are read again wherever their winning version
+      now is (a crossing leaves an object that still counts only for a new
+      object's version, read with that object);
     - changed_registers: the registers whose fingerprint changed, or
       whose number of stored records is not their number of rows. -#}
 {% macro linkage_records_plan() -%}
@@ -54,7 +58,9 @@
         'all_crossings': true,
         'changed_objects': [],
         'changed_objects_sql': 'null',
-        'records_in_changed_objects': 0,
+        'gone_objects': [],
+        'gone_objects_sql': 'null',
+        'records_in_gone_objects': 0,
         'changed_registers': registers.keys() | list,
     } -%}
     {%- if execute and is_incremental() -%}
@@ -104,6 +110,7 @@
             )
             select
                 coalesce(current_objects.object_id, stored_objects.object_id) as object_id,
+                current_objects.object_id is null as is_gone,
                 coalesce(stored_objects.crossings, 0) as stored_crossings
             from current_objects
             full join stored_objects on current_objects.object_id = stored_objects.object_id
@@ -112,16 +119,20 @@
         {%- endset -%}
         {%- set objects = run_query(objects_sql) -%}
         {%- set changed_objects = objects.columns[0].values() | list -%}
-        {%- set quoted = [] -%}
-        {%- for object_id in changed_objects -%}
-            {%- do quoted.append("'" ~ (object_id | replace("'", "''")) ~ "'") -%}
+        {%- set gone_objects = [] -%}
+        {%- set records_in_gone_objects = [] -%}
+        {%- for row in objects.rows if row[1] -%}
+            {%- do gone_objects.append(row[0]) -%}
+            {%- do records_in_gone_objects.append(row[2]) -%}
         {%- endfor -%}
         {%- do plan.update({
             'incremental': true,
             'all_crossings': 'border_crossings' in changed,
             'changed_objects': changed_objects,
-            'changed_objects_sql': (quoted | join(', ')) if quoted else 'null',
-            'records_in_changed_objects': objects.columns[1].values() | sum,
+            'changed_objects_sql': linkage_sql_list(changed_objects),
+            'gone_objects': gone_objects,
+            'gone_objects_sql': linkage_sql_list(gone_objects),
+            'records_in_gone_objects': records_in_gone_objects | sum,
             'changed_registers': registers.keys() | select('in', changed) | list,
         }) -%}
         {%- do log(
@@ -133,6 +144,16 @@
         ) -%}
     {%- endif -%}
     {{ return(plan) }}
+{%- endmacro %}
+
+{#- Strings as a SQL list of literals (`null` when empty: `in (null)`
+    matches nothing). -#}
+{% macro linkage_sql_list(values) -%}
+    {%- set quoted = [] -%}
+    {%- for value in values -%}
+        {%- do quoted.append("'" ~ (value | replace("'", "''")) ~ "'") -%}
+    {%- endfor -%}
+    {{ return((quoted | join(', ')) if quoted else 'null') }}
 {%- endmacro %}
 
 {#- Post-hook of int_linkage_records: drop the records whose source row is

@@ -40,16 +40,17 @@ crossings as (
     {%- endif %}
 ),
 {%- set read_moved_crossings = plan.incremental and not plan.all_crossings
-    and plan.records_in_changed_objects > 0 %}
+    and plan.records_in_gone_objects > 0 %}
 {%- if read_moved_crossings %}
 
--- ... and those whose stored record came from one of those objects
+-- ... and those whose stored record came from an object that no longer
+-- counts, wherever their winning version now is
 moved_crossings as (
     select * from {{ ref('int_crossings_harmonized') }}
     where
         crossing_id in (
             select source_record_id from {{ this }}
-            where source_system = 'border_crossings' and source_object_id in ({{ plan.changed_objects_sql }})
+            where source_system = 'border_crossings' and source_object_id in ({{ plan.gone_objects_sql }})
         )
         and object_id not in ({{ plan.changed_objects_sql }})
 ),
