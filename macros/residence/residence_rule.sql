@@ -163,3 +163,27 @@
         else coalesce({{ visa_type }}, '_U')
     end
 {%- endmacro %}
+
+{#- The days a person spent over all their closed spells on the side that
+    a crossing in `entering_direction` enters (ARR: in the country, DEP:
+    abroad), from the per-person sums of arrival and departure day numbers
+    and the first and last crossings (structs with direction and
+    day_number) of `persons`. Directions alternate, so the days on that
+    side are the day numbers of the crossings leaving it after the first
+    crossing, minus those entering it before the last crossing. -#}
+{% macro residence_closed_spell_days(persons, entering_direction) -%}
+    {%- set leaving_direction = 'DEP' if entering_direction == 'ARR' else 'ARR' -%}
+    {%- set day_sums = {'ARR': 'arrival_day_sum', 'DEP': 'departure_day_sum'} -%}
+    {{ persons }}.{{ day_sums[leaving_direction] }}
+    - case
+        when {{ persons }}.first_crossing['direction'] = '{{ leaving_direction }}'
+            then {{ persons }}.first_crossing['day_number']
+        else 0
+    end
+    - {{ persons }}.{{ day_sums[entering_direction] }}
+    + case
+        when {{ persons }}.last_crossing['direction'] = '{{ entering_direction }}'
+            then {{ persons }}.last_crossing['day_number']
+        else 0
+    end
+{%- endmacro %}

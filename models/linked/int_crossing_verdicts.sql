@@ -272,36 +272,8 @@ persons as (
         -- days in / abroad over all closed spells (directions alternate:
         -- in = departure dates after the first crossing - arrival dates
         -- before the last crossing, abroad symmetrically)
-        person_crossings.departure_day_sum
-        - case
-            when
-                person_crossings.first_crossing['direction'] = 'DEP'
-                then person_crossings.first_crossing['day_number']
-            else 0
-        end
-        - person_crossings.arrival_day_sum
-        + case
-            when
-                person_crossings.last_crossing['direction'] = 'ARR'
-                then person_crossings.last_crossing['day_number']
-            else 0
-        end
-            as closed_in_days,
-        person_crossings.arrival_day_sum
-        - case
-            when
-                person_crossings.first_crossing['direction'] = 'ARR'
-                then person_crossings.first_crossing['day_number']
-            else 0
-        end
-        - person_crossings.departure_day_sum
-        + case
-            when
-                person_crossings.last_crossing['direction'] = 'DEP'
-                then person_crossings.last_crossing['day_number']
-            else 0
-        end
-            as closed_out_days,
+        {{ residence_closed_spell_days('person_crossings', 'ARR') }} as closed_in_days,
+        {{ residence_closed_spell_days('person_crossings', 'DEP') }} as closed_out_days,
         person_crossings.last_crossing['direction'] as last_direction
     from person_crossings
     cross join parameters
