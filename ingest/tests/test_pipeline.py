@@ -228,18 +228,23 @@ def first_values(con: duckdb.DuckDBPyConnection, query: str) -> list:
 
 @pytest.mark.parametrize(
     ("model", "stored_column"),
-    [("int_crossing_verdicts", "resolution_rule"), ("int_person_crossings", "port_code")],
+    [
+        ("int_crossing_verdicts", "resolution_rule"),
+        ("int_person_crossings", "port_code"),
+        ("int_crossings_repaired", "repair_basis"),
+    ],
 )
 def test_the_models_kept_per_person_rebuild_only_the_persons_whose_inputs_changed(
     built_warehouse, tmp_path, model, stored_column
 ):
-    """Issue 8: int_crossing_verdicts (the residence rule) and
-    int_person_crossings keep a person's rows while their input fingerprint
-    holds. On a copy of the built warehouse, one person's stored rows are
-    altered (fingerprint intact), another's fingerprint is spoiled, a third
-    person's rows are removed and a person who has no crossing is added; an
-    incremental run of the model must keep the first as stored, build the
-    second and third again, and drop the fourth."""
+    """Issue 8: int_crossing_verdicts (the residence rule),
+    int_person_crossings and int_crossings_repaired keep a person's rows
+    while their input fingerprint holds. On a copy of the built warehouse,
+    one person's stored rows are altered (fingerprint intact), another's
+    fingerprint is spoiled, a third person's rows are removed and a person
+    who has no crossing is added; an incremental run of the model must keep
+    the first as stored, build the second and third again, and drop the
+    fourth."""
     import shutil
 
     from migstat.dbt import run_dbt
@@ -286,6 +291,52 @@ def test_the_models_kept_per_person_rebuild_only_the_persons_whose_inputs_change
         assert rows_of(con, spoiled) == spoiled_rows
         assert rows_of(con, removed) == removed_rows
         assert rows_of(con, "gone") == []
+
+
+def test_a_full_build_in_buckets_of_persons_equals_the_build_in_one_piece(
+    built_warehouse, tmp_path
+):
+    """Issue 8: a full build of the residence rule (int_crossing_verdicts)
+    runs in buckets of persons, one per `build_bucket_rows` crossings (the
+    sample fits in one). Built again on a copy of the warehouse in three
+    buckets, the table must hold exactly the rows built in one piece,
+    and the run must say how far it has got."""
+    import shutil
+
+    from migstat.dbt import run_dbt
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse, warehouse)
+    table = "linked.int_crossing_verdicts"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (rows,) = con.sql("select count(*) from linked.int_crossings_repaired").fetchone()
+    progress: list[str] = []
+    result = run_dbt(
+        ["run", "--select", "int_crossing_verdicts", "--full-refresh"],
+        warehouse,
+        {"build_bucket_rows": -(-rows // 3)},
+        progress.append,
+    )
+    assert result.success, result.failures
+    assert any("int_crossing_verdicts: bucket 3 of 3 of persons" in line for line in progress), (
+        progress
+    )
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute(f"attach '{built_warehouse}' as one_piece (read_only)")
+        counts = con.sql(
+            f"""
+            select
+                (select count(*) from {table}),
+                (select count(*) from one_piece.{table}),
+                (select count(*) from (
+                    select * from {table} except all select * from one_piece.{table})),
+                (select count(*) from (
+                    select * from one_piece.{table} except all select * from {table}))
+            """
+        ).fetchone()
+    assert counts[0] == counts[1] > 0
+    assert counts[2:] == (0, 0)
 
 
 def test_the_linkage_records_are_written_again_only_where_their_sources_changed(

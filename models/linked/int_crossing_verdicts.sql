@@ -35,6 +35,7 @@
     on_schema_change='fail',
     pre_hook=["set asof_loop_join_threshold = 0", "{{ memory_limit_share(0.75) }}"],
     post_hook=[
+        "{{ build_remaining_buckets() }}",
         "reset asof_loop_join_threshold",
         "{{ memory_limit_share(1) }}",
         "{% if is_incremental() %}"
@@ -121,7 +122,9 @@ affected_persons as (
 crossings as (
     select * from {{ ref('int_crossings_repaired') }}
     {%- if is_incremental() %}
-        where person_key in (select affected_persons.person_key from affected_persons)
+    where person_key in (select affected_persons.person_key from affected_persons)
+    {%- else %}
+    where {{ build_bucket_filter('person_key', ref('int_crossings_repaired')) }}
     {%- endif %}
 ),
 
@@ -140,7 +143,9 @@ crossing_details as (
         is_repaired
     from {{ ref('int_crossings_repaired') }}
     {%- if is_incremental() %}
-        where person_key in (select affected_persons.person_key from affected_persons)
+    where person_key in (select affected_persons.person_key from affected_persons)
+    {%- else %}
+    where {{ build_bucket_filter('person_key', ref('int_crossings_repaired')) }}
     {%- endif %}
 ),
 

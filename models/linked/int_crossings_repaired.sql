@@ -36,6 +36,19 @@
 -- (`REPAIR-DEP-START-<id of the arrival>`). Runs of permits: permits
 -- overlapping, or issued within `permit_grace_days` of the end of the
 -- previous one.
+{#- Incremental per person (doc: repaired_crossings_incremental): a run
+    writes again only the persons whose input fingerprint is new or
+    differs; the post-hook drops the persons no longer with crossings. #}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='person_key',
+    on_schema_change='fail',
+    post_hook="{% if is_incremental() %}"
+        ~ "delete from {{ this }} where person_key not in"
+        ~ " (select person_key from {{ ref('int_person_crossings') }})"
+        ~ "{% endif %}",
+) }}
 {%- set visitor_max_stay_days = var('visitor_max_stay_days', 90) | int %}
 {%- set permit_grace_days = var('permit_grace_days', 60) | int %}
 {%- set staying_reasons = var('permit_end_reasons_staying', []) %}
@@ -43,8 +56,86 @@
 
 with
 
+parameters as (
+    select
+        {{ residence_vintage(ref('int_person_crossings')) }} as vintage,
+        {{ observation_start_date() }} as observation_start_date
+),
+
+-- what every person's rows are made from, as one number: the person's
+-- crossings (their own fingerprint in int_person_crossings), the columns
+-- read here from their work permits, the typical durations, and what the
+-- cut-off decides, as yes / no (so that a person is written again on the
+-- day one of them turns, not every day)
+person_inputs as (
+    select
+        person_key,
+        any_value(input_fingerprint) as crossings_fingerprint,
+        min(crossing_date) as first_crossing_date,
+        max(crossing_date) as last_crossing_date
+    from {{ ref('int_person_crossings') }}
+    group by person_key
+),
+
+permit_inputs as (
+    select
+        person_key,
+        count(*) as permit_rows,
+        sum(hash(work_permit_number, valid_from, valid_to, cancellation_reason)) as permit_rows_hash,
+        max(valid_to) filter (where valid_from is not null) as last_permit_end
+    from {{ ref('int_work_permit_validity') }}
+    group by person_key
+),
+
+typical_durations_input as (
+    select hash(count(*), sum(hash(duration_kind, duration_group, median_days))) as typical_durations_hash
+    from {{ ref('int_typical_durations') }}
+),
+
+current_fingerprints as (
+    select
+        person_inputs.person_key,
+        hash(
+            person_inputs.crossings_fingerprint,
+            coalesce(permit_inputs.permit_rows, 0),
+            permit_inputs.permit_rows_hash,
+            typical_durations_input.typical_durations_hash,
+            parameters.observation_start_date,
+            person_inputs.first_crossing_date <= parameters.vintage,
+            person_inputs.last_crossing_date <= parameters.vintage,
+            parameters.vintage - person_inputs.last_crossing_date > {{ visitor_max_stay_days }},
+            parameters.vintage - permit_inputs.last_permit_end > {{ permit_grace_days }},
+            '{{ visitor_max_stay_days }} {{ permit_grace_days }} {{ other_side_days }} '
+            || '{{ staying_reasons | join(",") }}'
+        ) as input_fingerprint
+    from person_inputs
+    cross join parameters
+    cross join typical_durations_input
+    left join permit_inputs
+        on person_inputs.person_key = permit_inputs.person_key
+),
+
+{% if is_incremental() %}
+affected_persons as (
+    select person_key from (
+        select
+            person_key,
+            input_fingerprint
+        from current_fingerprints
+        except
+        select distinct
+            person_key,
+            input_fingerprint
+        from {{ this }}
+    )
+),
+
+{% endif %}
 crossings as (
     select * from {{ ref('int_person_crossings') }}
+    {%- if is_incremental() %}
+        where person_key in (select affected_persons.person_key from affected_persons)
+    {%- endif %}
 ),
 
 typical_durations as (
@@ -53,12 +144,9 @@ typical_durations as (
 
 permits as (
     select * from {{ ref('int_work_permit_validity') }}
-),
-
-parameters as (
-    select
-        {{ residence_vintage(ref('int_person_crossings')) }} as vintage,
-        {{ observation_start_date() }} as observation_start_date
+    {%- if is_incremental() %}
+        where person_key in (select affected_persons.person_key from affected_persons)
+    {%- endif %}
 ),
 
 sequenced as (
@@ -620,10 +708,19 @@ inserted_dated as (
     from inserted
 ),
 
-final as (
+repaired as (
     select * from originals
     union all
     select * from inserted_dated
+),
+
+final as (
+    select
+        repaired.*,
+        current_fingerprints.input_fingerprint
+    from repaired
+    inner join current_fingerprints
+        on repaired.person_key = current_fingerprints.person_key
 )
 
 select * from final
