@@ -84,13 +84,6 @@ fingerprint_inputs as (
     where crossings.crossing_date <= parameters.vintage
 ),
 
-stored_fingerprints as (
-    select distinct
-        person_key,
-        input_fingerprint
-    from {{ this }}
-),
-
 current_fingerprints as (
     select
         person_key,
@@ -105,17 +98,7 @@ current_fingerprints as (
 ),
 
 affected_persons as (
-    select person_key from (
-        select
-            person_key,
-            input_fingerprint
-        from current_fingerprints
-        except
-        select
-            person_key,
-            input_fingerprint
-        from stored_fingerprints
-    )
+    {{ persons_whose_fingerprint_changed('current_fingerprints') }}
 ),
 
 {% endif %}

@@ -117,17 +117,7 @@ current_fingerprints as (
 
 {% if is_incremental() %}
 affected_persons as (
-    select person_key from (
-        select
-            person_key,
-            input_fingerprint
-        from current_fingerprints
-        except
-        select distinct
-            person_key,
-            input_fingerprint
-        from {{ this }}
-    )
+    {{ persons_whose_fingerprint_changed('current_fingerprints') }}
 ),
 
 {% endif %}

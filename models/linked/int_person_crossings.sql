@@ -110,25 +110,8 @@ person_inputs as (
 ),
 {%- if is_incremental() %}
 
-stored_fingerprints as (
-    select distinct
-        person_key,
-        input_fingerprint
-    from {{ this }}
-),
-
 affected_persons as (
-    select person_key from (
-        select
-            person_key,
-            input_fingerprint
-        from person_inputs
-        except
-        select
-            person_key,
-            input_fingerprint
-        from stored_fingerprints
-    )
+    {{ persons_whose_fingerprint_changed('person_inputs') }}
 ),
 {%- endif %}
 
