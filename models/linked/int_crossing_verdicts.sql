@@ -52,6 +52,10 @@
 {#- ASOF keys: running days * seq_radix + position; a person has fewer
     than seq_radix crossings. #}
 {%- set seq_radix = 1000000 %}
+{#- a full build keeps one bucket of persons here (both imports), the
+    post-hook adds the others (macros/build_buckets.sql) #}
+{%- set bucket_filter = none if is_incremental()
+    else build_bucket_filter('person_key', ref('int_crossings_repaired')) %}
 
 with
 
@@ -107,7 +111,7 @@ crossings as (
     {%- if is_incremental() %}
     where person_key in (select affected_persons.person_key from affected_persons)
     {%- else %}
-    where {{ build_bucket_filter('person_key', ref('int_crossings_repaired')) }}
+    where {{ bucket_filter }}
     {%- endif %}
 ),
 
@@ -128,7 +132,7 @@ crossing_details as (
     {%- if is_incremental() %}
     where person_key in (select affected_persons.person_key from affected_persons)
     {%- else %}
-    where {{ build_bucket_filter('person_key', ref('int_crossings_repaired')) }}
+    where {{ bucket_filter }}
     {%- endif %}
 ),
 
